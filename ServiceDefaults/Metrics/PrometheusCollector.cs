@@ -74,11 +74,9 @@ public sealed class PrometheusCollector : IDisposable
             foreach (var (name, states) in families)
             {
                 var first = states[0];
-                var help = states.Select(s => s.Instrument.Description).FirstOrDefault(d => !string.IsNullOrEmpty(d));
-                if (help is not null)
-                {
-                    sb.Append("# HELP ").Append(name).Append(' ').Append(EscapeHelp(help)).Append('\n');
-                }
+                var help = states.Select(s => s.Instrument.Description).FirstOrDefault(d => !string.IsNullOrEmpty(d))
+                    ?? first.Instrument.Name;
+                sb.Append("# HELP ").Append(name).Append(' ').Append(EscapeHelp(help)).Append('\n');
                 sb.Append("# TYPE ").Append(name).Append(' ').Append(first.Type.ToString().ToLowerInvariant()).Append('\n');
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var state in states.Where(s => s.Type == first.Type))
