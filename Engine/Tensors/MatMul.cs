@@ -11,8 +11,13 @@ public static partial class MatMul
     internal const int RowsPerItem = 4;
 
     /// <summary>y[m, n] = x[m, k] · Wᵀ + bias[n]; bias may be empty.</summary>
-    public static unsafe void Forward(ReadOnlySpan<float> x /*[m, k]*/, int m, WeightMatrix w /*[n, k]*/, ReadOnlySpan<float> bias /*[n] or empty*/, Span<float> y /*[m, n]*/)
+    public static void Forward(ReadOnlySpan<float> x /*[m, k]*/, int m, WeightMatrix w /*[n, k]*/, ReadOnlySpan<float> bias /*[n] or empty*/, Span<float> y /*[m, n]*/)
+        => Forward(x, m, w, bias, y, Simd.Best);
+
+    /// <summary>Forward on a forced SIMD width (tests compare every width with the scalar reference).</summary>
+    internal static unsafe void Forward(ReadOnlySpan<float> x /*[m, k]*/, int m, WeightMatrix w /*[n, k]*/, ReadOnlySpan<float> bias /*[n] or empty*/, Span<float> y /*[m, n]*/, SimdWidth width)
     {
+        Simd.Require(width);
         ArgumentNullException.ThrowIfNull(w);
         int n = w.Rows, k = w.Cols;
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -40,13 +45,13 @@ public static partial class MatMul
             switch (w.Type)
             {
                 case WeightType.F32:
-                    RunF32(ref args);
+                    RunF32(ref args, width);
                     break;
                 case WeightType.BF16:
-                    RunBF16(ref args);
+                    RunBF16(ref args, width);
                     break;
                 default:
-                    RunQ8_0(ref args);
+                    RunQ8_0(ref args, width);
                     break;
             }
         }

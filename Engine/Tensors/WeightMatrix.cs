@@ -108,7 +108,13 @@ public sealed unsafe class WeightMatrix : IDisposable
         for (long b = 0; b < blocks; b++)
         {
             ReadOnlySpan<byte> block = ggufBlocks.Slice((int)(b * Q8_0.BlockBytes), Q8_0.BlockBytes);
-            s[b] = (ushort)(block[0] | (block[1] << 8));
+            ushort scale = (ushort)(block[0] | (block[1] << 8));
+            if ((scale & 0x7C00) == 0x7C00)
+            {
+                w.Dispose();
+                throw new ArgumentException($"Q8_0 block {b} (row {b / (cols / Q8_0.BlockSize)}) has a non-finite f16 scale 0x{scale:X4}; the weights are corrupt", nameof(ggufBlocks));
+            }
+            s[b] = scale;
             block.Slice(2).CopyTo(new Span<byte>(q + b * Q8_0.BlockSize, Q8_0.BlockSize));
         }
         return w;

@@ -23,21 +23,35 @@ public static unsafe class WorkerPool
     private static readonly object s_callGate = new();
     private static readonly long s_spinTicks = System.Diagnostics.Stopwatch.Frequency / 5000; // spin ~0.2 ms before blocking
 
+    private static int s_activeThreads;
+
     [ThreadStatic]
     private static bool t_insideJob;
 
     static WorkerPool()
     {
         Threads = Math.Max(1, Environment.ProcessorCount);
+        s_activeThreads = Threads;
         for (int i = 1; i < Threads; i++)
         {
-            var thread = new Thread(WorkerLoop) { IsBackground = true, Name = $"LlmSuite.WorkerPool.{i}" };
+            int index = i;
+            var thread = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"LlmSuite.WorkerPool.{i}" };
             thread.Start();
         }
     }
 
     /// <summary>Threads that run a parallel op (workers plus the calling thread).</summary>
     public static int Threads { get; }
+
+    /// <summary>
+    /// How many of the <see cref="Threads"/> take part in new ops (1 = the calling thread only), e.g. to leave cores to
+    /// other work or to measure single-core speed. Clamped to [1, Threads].
+    /// </summary>
+    public static int ActiveThreads
+    {
+        get => Volatile.Read(ref s_activeThreads);
+        set => Volatile.Write(ref s_activeThreads, Math.Clamp(value, 1, Threads));
+    }
 
     /// <summary>
     /// Runs <paramref name="job"/> over items [0, count), split in chunks of at least
@@ -52,12 +66,13 @@ public static unsafe class WorkerPool
             return;
         }
         minItemsPerChunk = Math.Max(1, minItemsPerChunk);
-        if (Threads == 1 || t_insideJob || count <= minItemsPerChunk)
+        int active = ActiveThreads;
+        if (active == 1 || t_insideJob || count <= minItemsPerChunk)
         {
             job.Execute(0, count);
             return;
         }
-        int chunks = Math.Min(Math.Min(Threads * ChunksPerThread, (count + minItemsPerChunk - 1) / minItemsPerChunk), ushort.MaxValue);
+        int chunks = Math.Min(Math.Min(active * ChunksPerThread, (count + minItemsPerChunk - 1) / minItemsPerChunk), ushort.MaxValue);
         int perChunk = (count + chunks - 1) / chunks;
         chunks = (count + perChunk - 1) / perChunk;
         fixed (TJob* p = &job)
@@ -136,7 +151,7 @@ public static unsafe class WorkerPool
         }
     }
 
-    private static void WorkerLoop()
+    private static void WorkerLoop(int index)
     {
         while (true)
         {
@@ -158,7 +173,14 @@ public static unsafe class WorkerPool
                 }
                 Thread.SpinWait(16);
             }
-            RunChunks();
+            if (index < ActiveThreads)
+            {
+                RunChunks();
+            }
+            else
+            {
+                Thread.Sleep(1); // not part of the active set: let the callers finish without us
+            }
         }
     }
 }

@@ -1,0 +1,23 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace LlmSuite.Engine.Tensors;
+
+/// <summary>f16 bits to f32 four at a time without F16C intrinsics (.NET exposes none): exact for every finite half.</summary>
+internal static unsafe class HalfVector
+{
+    /// <summary>Converts 4 f16 values (finite; inf/NaN are rejected on load) to float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load4(ushort* h)
+    {
+        Vector128<uint> v = Sse41.ConvertToVector128Int32(h).AsUInt32();
+        Vector128<uint> sign = (v & Vector128.Create(0x8000u)) << 16;
+        // exponent+mantissa moved to float position, then rebias by 2^112 (also exact for subnormal halves)
+        Vector128<float> magnitude = ((v & Vector128.Create(0x7FFFu)) << 13).AsSingle() * Vector128.Create(0x7780_0000u).AsSingle(); // 2^112
+        return (magnitude.AsUInt32() | sign).AsSingle();
+    }
+
+    /// <summary>Scalar reference (software conversion).</summary>
+    public static float Scalar(ushort h) => (float)BitConverter.UInt16BitsToHalf(h);
+}
