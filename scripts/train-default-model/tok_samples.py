@@ -32,3 +32,10 @@ SAMPLES = [
     "Elizabeth smiled. \"You are too kind,\" said she.",
     "  \n  \t\n",
 ]
+
+CONVERSATIONS = [
+    [{"role": "user", "content": "Hello!"}],
+    [{"role": "system", "content": "You are a helpful assistant."}, {"role": "user", "content": "Give me a verse about love."}],
+    [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello! How can I help you today?"},
+     {"role": "user", "content": "Tell me a story.\nWith two lines, 'quotes' and \"double quotes\"."}],
+]

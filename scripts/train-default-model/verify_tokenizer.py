@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 import bpe
-from tok_samples import SAMPLES
+from chatml import render
+from tok_samples import CONVERSATIONS, SAMPLES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.join(HERE, "..", "..", "models", "default")
@@ -29,6 +30,16 @@ for s, a, d in zip(SAMPLES, py, js["decoded"]):
     if d != s:
         bad += 1
         print("JS ROUNDTRIP FAIL", repr(s), repr(d))
+cfg_path = os.path.join(MODEL, "tokenizer_config.json")
+if os.path.exists(cfg_path):  # chat template: Python renderer vs @huggingface/jinja
+    conv = os.path.join(HERE, "work", "conversations.json")
+    json.dump(CONVERSATIONS, open(conv, "w", encoding="utf-8"), ensure_ascii=False)
+    rendered = json.loads(subprocess.check_output(["node", os.path.join(HERE, "verify_template.mjs"), MODEL, conv]))
+    for m, (plain, gen) in zip(CONVERSATIONS, rendered):
+        if plain != render(m) or gen != render(m, add_generation_prompt=True):
+            bad += 1
+            print("TEMPLATE MISMATCH", repr(plain), repr(render(m)))
+    print(f"chat template checked on {len(CONVERSATIONS)} conversations")
 print(f"{len(SAMPLES)} samples, {bad} problems")
 golden = {"description": "Golden token ids for models/default/tokenizer.json, verified equal between the Python trainer "
                          "(scripts/train-default-model/bpe.py) and @lenml/tokenizers (transformers.js fork). "
