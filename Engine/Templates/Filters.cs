@@ -26,14 +26,14 @@ internal static partial class Filters
             case "abs":
                 return value switch
                 {
-                    long l => l == long.MinValue ? throw new TemplateException("integer overflow") : Math.Abs(l),
-                    double d => Math.Abs(d),
-                    bool b => b ? 1L : 0L,
+                    long l => l == long.MinValue ? throw new TemplateException("integer overflow") : (object)Math.Abs(l),
+                    double d => (object)Math.Abs(d),
+                    bool b => (object)(b ? 1L : 0L),
                     Undefined u => throw u.Fail(),
                     _ => throw new TemplateException($"bad operand type for abs(): '{PyRepr.TypeName(value)}'"),
                 };
             case "attr":
-                return PyAccess.GetAttr(value, PyRepr.Str(args.Get(0, "name")));
+                return PyAccess.GetPythonAttr(value, PyRepr.Str(args.Get(0, "name")));
             case "capitalize":
                 return PyString.Capitalize(SoftStr(value));
             case "center":

@@ -55,13 +55,7 @@ internal sealed class Macro(string name, Signature signature, Stmt[] body, Scope
                 : Undefined.WithHint($"parameter {PyRepr.Repr(names[i])} was not provided"));
         }
 
-        var varargs = new List<object?>();
-        for (var i = names.Length; i < positional.Length; i++)
-        {
-            varargs.Add(positional[i]);
-        }
-
-        scope.Set("varargs", varargs);
+        scope.Set("varargs", new PyTuple(positional.Length > names.Length ? positional[names.Length..] : []));
         scope.Set("kwargs", extraKwargs);
         if (caller is not null)
         {

@@ -86,13 +86,15 @@ internal static class Methods
             {
                 var sb = new StringBuilder();
                 var first = true;
+                var index = 0;
                 foreach (var item in PyAccess.Iterate(args.Get(0, "iterable")))
                 {
                     if (item is not string part)
                     {
-                        throw new TemplateException($"sequence item: expected str instance, {PyRepr.TypeName(item)} found");
+                        throw new TemplateException($"sequence item {index}: expected str instance, {PyRepr.TypeName(item)} found");
                     }
 
+                    index++;
                     if (!first)
                     {
                         sb.Append(s);

@@ -169,18 +169,24 @@ internal sealed partial class Parser
         return [.. body];
     }
 
-    private TemplateSyntaxException UnknownTag(string? name, int pos)
+    private TemplateSyntaxException UnknownTag(string? name, int pos, string[]? pendingEnd = null)
     {
+        var stack = new List<string[]>(_endTokenStack);
+        if (pendingEnd is not null)
+        {
+            stack.Add(pendingEnd);
+        }
+
         var expected = new HashSet<string>();
-        foreach (var set in _endTokenStack)
+        foreach (var set in stack)
         {
             expected.UnionWith(set);
         }
 
         var parts = new List<string> { name is null ? "Unexpected end of template." : $"Encountered unknown tag '{name}'." };
-        if (_endTokenStack.Count > 0)
+        if (stack.Count > 0)
         {
-            var looking = string.Join(" or ", _endTokenStack[^1].Select(t => $"'{t}'"));
+            var looking = string.Join(" or ", stack[^1].Select(t => $"'{t}'"));
             parts.Add(name is not null && expected.Contains(name)
                 ? $"You probably made a nesting mistake. Jinja is expecting this tag, but currently looking for {looking}."
                 : $"Jinja was looking for the following tags: {looking}.");
@@ -203,7 +209,7 @@ internal sealed partial class Parser
         var result = Subparse(endTokens);
         if (Current.Kind == TokenKind.Eof)
         {
-            throw UnknownTag(null, Current.Position);
+            throw UnknownTag(null, Current.Position, endTokens);
         }
 
         if (dropNeedle)
@@ -461,7 +467,7 @@ internal sealed partial class Parser
 
     private static string DescribeNode(Expr expr) => expr switch
     {
-        ConstExpr => "'Const'",
-        _ => $"'{expr.GetType().Name.Replace("Expr", "")}'",
+        ConstExpr => "'const'",
+        _ => $"'{expr.GetType().Name.Replace("Expr", "").ToLowerInvariant()}'",
     };
 }

@@ -56,10 +56,30 @@ internal static class PyAccess
                 return loop.GetAttribute(name);
             case Undefined u:
                 throw u.Fail();
+            case long or bool or double:
+                return NumberAttr(obj, name);
             default:
                 return Undefined.ForMember(obj, name);
         }
     }
+
+    private static object? NumberAttr(object obj, string name) => (obj, name) switch
+    {
+        (double d, "real") => d,
+        (double, "imag") => 0.0,
+        (long l, "real" or "numerator") => l,
+        (bool b, "real" or "numerator") => b ? 1L : 0L,
+        (long or bool, "imag") => 0L,
+        (long or bool, "denominator") => 1L,
+        _ => Undefined.ForMember(obj, name),
+    };
+
+    /// <summary>Python <c>getattr</c> only (no item fallback), as the <c>attr</c> filter does.</summary>
+    public static object? GetPythonAttr(object? obj, string name) => obj switch
+    {
+        PyDict when !DictMethods.Contains(name) && !DictUnsafe.Contains(name) => Undefined.ForMember(obj, name),
+        _ => GetAttr(obj, name),
+    };
 
     private static Undefined Unsafe(object obj, string name)
         => Undefined.WithHint($"access to attribute {PyRepr.Repr(name)} of {PyRepr.Repr(PyRepr.TypeName(obj))} object is unsafe.");

@@ -134,7 +134,34 @@ internal static class PyString
         return result;
     }
 
-    public static string Upper(string s) => s.ToUpperInvariant();
+    /// <summary>Python's <c>str.upper</c>, including the common SpecialCasing expansions (ß to SS, ligatures).</summary>
+    public static string Upper(string s)
+    {
+        var upper = s.ToUpperInvariant();
+        if (upper.AsSpan().IndexOfAnyInRange('\u00df', '\u00df') < 0 && upper.AsSpan().IndexOfAnyInRange('\ufb00', '\ufb06') < 0 && !upper.Contains('\u0149'))
+        {
+            return upper;
+        }
+
+        var sb = new StringBuilder(upper.Length + 4);
+        foreach (var c in upper)
+        {
+            sb.Append(c switch
+            {
+                '\u00df' => "SS",
+                '\u0149' => "\u02bcN",
+                '\ufb00' => "FF",
+                '\ufb01' => "FI",
+                '\ufb02' => "FL",
+                '\ufb03' => "FFI",
+                '\ufb04' => "FFL",
+                '\ufb05' or '\ufb06' => "ST",
+                _ => c.ToString(),
+            });
+        }
+
+        return sb.ToString();
+    }
 
     public static string Lower(string s) => s.ToLowerInvariant();
 
@@ -188,8 +215,7 @@ internal static class PyString
 
                 if (maxSplit >= 0 && result.Count == maxSplit)
                 {
-                    var rest = RStripWhitespace(s[i..]);
-                    result.Add(rest);
+                    result.Add(s[i..]);
                     break;
                 }
 
@@ -253,7 +279,7 @@ internal static class PyString
 
                 if (result.Count == maxSplit)
                 {
-                    result.Add(Strip(s[..(i + 1)], null, left: true, right: false));
+                    result.Add(s[..(i + 1)]);
                     break;
                 }
 
