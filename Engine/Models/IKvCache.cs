@@ -1,0 +1,28 @@
+namespace LlmSuite.Engine.Models;
+
+/// <summary>
+/// Key/value storage the transformer writes to and attention reads from. A sequence's positions are grouped in
+/// blocks of <see cref="BlockSize"/>: attention walks a sequence's K/V block by block for positions [0, pos], so a
+/// paged implementation (block tables over a shared pool) fits behind the same interface as a contiguous one.
+/// Layout of one block: [BlockSize, kvHeads, headDim], position-major.
+/// </summary>
+public interface IKvCache
+{
+    /// <summary>Positions per block.</summary>
+    int BlockSize { get; }
+
+    /// <summary>Key/value heads per position.</summary>
+    int KvHeads { get; }
+
+    /// <summary>Width of one head.</summary>
+    int HeadDim { get; }
+
+    /// <summary>Stores K and V of one token of <paramref name="sequenceId"/> at <paramref name="position"/> in <paramref name="layer"/>.</summary>
+    void Write(int layer, int sequenceId, int position, ReadOnlySpan<float> key /*[kvHeads * headDim]*/, ReadOnlySpan<float> value /*[kvHeads * headDim]*/);
+
+    /// <summary>Keys of block <paramref name="block"/> (positions [block * BlockSize, (block + 1) * BlockSize)) of a sequence.</summary>
+    ReadOnlySpan<float> Keys(int layer, int sequenceId, int block); // [BlockSize, kvHeads, headDim]
+
+    /// <summary>Values of block <paramref name="block"/> of a sequence.</summary>
+    ReadOnlySpan<float> Values(int layer, int sequenceId, int block); // [BlockSize, kvHeads, headDim]
+}
