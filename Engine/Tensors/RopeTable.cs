@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace LlmSuite.Engine.Tensors;
 
 /// <summary>
@@ -51,7 +53,12 @@ public sealed class RopeTable
 
     /// <summary>Rotates x [tokens, heads, headDim] in place; token t uses position positions[t].</summary>
     public void Apply(Span<float> x /*[tokens, heads, headDim], in place*/, ReadOnlySpan<int> positions /*[tokens]*/, int heads)
+        => Apply(x, positions, heads, Simd.Best);
+
+    /// <summary>Apply on a forced SIMD width (parity tests).</summary>
+    internal unsafe void Apply(Span<float> x /*[tokens, heads, headDim], in place*/, ReadOnlySpan<int> positions /*[tokens]*/, int heads, SimdWidth width)
     {
+        Simd.Require(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(heads);
         if (x.Length != (long)positions.Length * heads * HeadDim)
         {
@@ -67,10 +74,39 @@ public sealed class RopeTable
             }
             ReadOnlySpan<float> cos = _cos.AsSpan(p * half, half);
             ReadOnlySpan<float> sin = _sin.AsSpan(p * half, half);
-            for (int h = 0; h < heads; h++)
+            fixed (float* c = cos)
+            fixed (float* s = sin)
+            fixed (float* xt = x.Slice(t * heads * HeadDim, heads * HeadDim))
             {
-                RotateScalar(x.Slice((t * heads + h) * HeadDim, HeadDim), cos, sin);
+                for (int h = 0; h < heads; h++)
+                {
+                    float* head = xt + h * HeadDim;
+                    switch (Simd.ForFloat(width))
+                    {
+                        case SimdWidth.Vector512: Rotate<Vec512, Vector512<float>>(head, c, s, half); break;
+                        case SimdWidth.Vector256: Rotate<Vec256, Vector256<float>>(head, c, s, half); break;
+                        case SimdWidth.Vector128: Rotate<Vec128, Vector128<float>>(head, c, s, half); break;
+                        default: RotateScalar(new Span<float>(head, HeadDim), cos, sin); break;
+                    }
+                }
             }
+        }
+    }
+
+    private static unsafe void Rotate<T, TV>(float* head /*[2 * half]*/, float* cos /*[half]*/, float* sin /*[half]*/, int half) where T : IVecOps<TV> where TV : struct
+    {
+        int i = 0;
+        for (; i + T.Count <= half; i += T.Count)
+        {
+            TV a = T.Load(head + i), b = T.Load(head + half + i), c = T.Load(cos + i), s = T.Load(sin + i);
+            T.Store(T.Sub(T.Mul(a, c), T.Mul(b, s)), head + i);
+            T.Store(T.Add(T.Mul(b, c), T.Mul(a, s)), head + half + i);
+        }
+        for (; i < half; i++)
+        {
+            float a = head[i], b = head[i + half];
+            head[i] = a * cos[i] - b * sin[i];
+            head[i + half] = b * cos[i] + a * sin[i];
         }
     }
 
