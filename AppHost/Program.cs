@@ -1,0 +1,13 @@
+// The suite's application model, the Aspire way: resources, references, replicas, waits.
+// `dotnet run --project AppHost [-- --replicas N --model PATH --no-redis]`
+using LlmSuite.AppHost.Hosting;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var redis = builder.AddRedis("redis");
+
+// Each service adds its line here as it appears (InferenceService, EmbeddingService, Gateway, WebUi), e.g.:
+// var inference = builder.AddProject("inference", "InferenceService")
+//     .WithReplicas(builder.Options.InferenceReplicas).WithReference(redis).WaitFor(redis).WithHttpHealthCheck("/health");
+
+return await builder.Build().RunAsync();
