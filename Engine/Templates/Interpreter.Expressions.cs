@@ -20,7 +20,7 @@ internal sealed partial class Interpreter
             }
 
             case CompareExpr cmp:
-                return EvalCompare(cmp, scope);
+                return Boxes.Bool(EvalCompare(cmp, scope));
             case BinaryExpr b:
                 return EvalBinary(b, scope);
             case UnaryExpr u:
@@ -28,7 +28,7 @@ internal sealed partial class Interpreter
                 var v = Eval(u.Operand, scope);
                 return u.Op switch
                 {
-                    UnaryOp.Not => !PyOps.Truthy(v),
+                    UnaryOp.Not => Boxes.Bool(!PyOps.Truthy(v)),
                     UnaryOp.Neg => PyOps.Negate(v),
                     _ => PyOps.Plus(v),
                 };
@@ -37,7 +37,7 @@ internal sealed partial class Interpreter
             case FilterExpr f:
                 return ApplyFilterChain(f, null, scope);
             case TestExpr t:
-                return Tests.Apply(t.Name, Eval(t.Input, scope), EvalArgs(t.Args, scope));
+                return Boxes.Bool(Tests.Apply(t.Name, Eval(t.Input, scope), EvalArgs(t.Args, scope)));
             case CallExpr call:
                 return EvalCall(call, scope);
             case ConcatExpr cc:
@@ -167,6 +167,11 @@ internal sealed partial class Interpreter
         if (call.Callee is GetAttrExpr ga)
         {
             var receiver = Eval(ga.Obj, scope);
+            if (PyAccess.IsSafeMethod(receiver, ga.Name))
+            {
+                return Methods.Call(receiver!, ga.Name, EvalArgs(call.Args, scope));
+            }
+
             var member = PyAccess.GetAttr(receiver, ga.Name);
             return Invoke(member, EvalArgs(call.Args, scope));
         }
@@ -187,6 +192,27 @@ internal sealed partial class Interpreter
         if (args.Positional.Length == 0 && args.Keywords.Length == 0 && args.DynArgs is null && args.DynKwargs is null && extra is null)
         {
             return CallArgs.None;
+        }
+
+        if (args.DynArgs is null && args.DynKwargs is null && extra is null)
+        {
+            var pos = new object?[args.Positional.Length];
+            for (var i = 0; i < pos.Length; i++)
+            {
+                pos[i] = Eval(args.Positional[i], scope);
+            }
+
+            KeyValuePair<string, object?>[]? kws = null;
+            if (args.Keywords.Length > 0)
+            {
+                kws = new KeyValuePair<string, object?>[args.Keywords.Length];
+                for (var i = 0; i < kws.Length; i++)
+                {
+                    kws[i] = new(args.Keywords[i].Name, Eval(args.Keywords[i].Value, scope));
+                }
+            }
+
+            return new CallArgs(pos, kws);
         }
 
         var positional = new List<object?>(args.Positional.Length);

@@ -156,14 +156,14 @@ internal sealed partial class Interpreter
     private void ExecFor(ForStmt f, Scope scope, StringBuilder sb)
     {
         var iterable = Eval(f.Iter, scope);
-        sb.Append(RunLoop(f, scope, iterable, 0, out var iterated));
+        RunLoop(f, scope, iterable, 0, sb, out var iterated);
         if (!iterated && f.Otherwise.Length > 0)
         {
             ExecBlock(f.Otherwise, new Scope(scope), sb);
         }
     }
 
-    private string RunLoop(ForStmt f, Scope scope, object? iterable, int depth0, out bool iterated)
+    private void RunLoop(ForStmt f, Scope scope, object? iterable, int depth0, StringBuilder sb, out bool iterated)
     {
         var items = PyAccess.Iterate(iterable);
         Func<object?, bool>? filter = null;
@@ -180,11 +180,15 @@ internal sealed partial class Interpreter
         Func<object?, int, string>? recurse = null;
         if (f.Recursive)
         {
-            recurse = (inner, depth) => RunLoop(f, scope, inner, depth, out _);
+            recurse = (inner, depth) =>
+            {
+                var nested = new StringBuilder();
+                RunLoop(f, scope, inner, depth, nested, out _);
+                return nested.ToString();
+            };
         }
 
         var loop = new LoopContext(new LoopSource(items, filter), depth0, recurse);
-        var sb = new StringBuilder();
         iterated = false;
         while (loop.MoveNext(out var item))
         {
@@ -197,8 +201,6 @@ internal sealed partial class Interpreter
                 break;
             }
         }
-
-        return sb.ToString();
     }
 
     private void Assign(Target target, object? value, Scope scope)

@@ -360,7 +360,7 @@ internal sealed class Lexer
                     pos++;
                 }
 
-                _tokens.Add(new Token(TokenKind.Name, src[start..pos], start));
+                _tokens.Add(new Token(TokenKind.Name, string.Intern(src[start..pos]), start));
                 continue;
             }
 

@@ -53,15 +53,15 @@ internal sealed class LoopContext
     {
         switch (name)
         {
-            case "index": return (long)Index;
-            case "index0": return (long)Index0;
-            case "length": return (long)Length;
-            case "revindex": return (long)(Length - Index0);
-            case "revindex0": return (long)(Length - Index);
-            case "first": return Index0 == 0;
-            case "last": return !_source.Peek(out _);
-            case "depth": return (long)(Depth0 + 1);
-            case "depth0": return (long)Depth0;
+            case "index": return Boxes.Long(Index);
+            case "index0": return Boxes.Long(Index0);
+            case "length": return Boxes.Long(Length);
+            case "revindex": return Boxes.Long(Length - Index0);
+            case "revindex0": return Boxes.Long(Length - Index);
+            case "first": return Boxes.Bool(Index0 == 0);
+            case "last": return Boxes.Bool(!_source.Peek(out _));
+            case "depth": return Boxes.Long(Depth0 + 1);
+            case "depth0": return Boxes.Long(Depth0);
             case "previtem":
                 return ReferenceEquals(_before, Missing) ? Undefined.WithHint("there is no previous item") : _before;
             case "nextitem":
@@ -108,7 +108,7 @@ internal sealed class LoopContext
 /// <summary>The items of a for loop, filtered lazily by the loop's <c>if</c> condition.</summary>
 internal sealed class LoopSource(IReadOnlyList<object?> items, Func<object?, bool>? filter)
 {
-    private readonly Queue<object?> _buffer = new();
+    private Queue<object?>? _buffer;
     private int _raw;
 
     private bool Pull(out object? item)
@@ -126,18 +126,31 @@ internal sealed class LoopSource(IReadOnlyList<object?> items, Func<object?, boo
         return false;
     }
 
-    public bool TryNext(out object? item) => _buffer.TryDequeue(out item) || Pull(out item);
+    public bool TryNext(out object? item) => (_buffer is not null && _buffer.TryDequeue(out item)) || Pull(out item);
 
     public bool Peek(out object? item)
     {
-        if (_buffer.TryPeek(out item))
+        if (_buffer is not null && _buffer.TryPeek(out item))
         {
             return true;
         }
 
+        if (filter is null)
+        {
+            // Unfiltered: look at the backing list without consuming.
+            if (_raw < items.Count)
+            {
+                item = items[_raw];
+                return true;
+            }
+
+            item = null;
+            return false;
+        }
+
         if (Pull(out item))
         {
-            _buffer.Enqueue(item);
+            (_buffer ??= new Queue<object?>()).Enqueue(item);
             return true;
         }
 
@@ -148,14 +161,14 @@ internal sealed class LoopSource(IReadOnlyList<object?> items, Func<object?, boo
     {
         if (filter is null)
         {
-            return _buffer.Count + items.Count - _raw;
+            return (_buffer?.Count ?? 0) + items.Count - _raw;
         }
 
         while (Pull(out var item))
         {
-            _buffer.Enqueue(item);
+            (_buffer ??= new Queue<object?>()).Enqueue(item);
         }
 
-        return _buffer.Count;
+        return _buffer?.Count ?? 0;
     }
 }

@@ -22,6 +22,16 @@ internal static class PyAccess
     private static readonly HashSet<string> ListMethods = ["index", "count", "copy"];
     private static readonly HashSet<string> ListUnsafe = ["append", "clear", "extend", "insert", "pop", "remove", "reverse", "sort"];
 
+    /// <summary>True when <c>obj.name</c> is a sandbox-safe method of a str/dict/list/tuple.</summary>
+    public static bool IsSafeMethod(object? obj, string name) => obj switch
+    {
+        string => StrMethods.Contains(name),
+        PyDict => DictMethods.Contains(name),
+        List<object?> => ListMethods.Contains(name),
+        PyTuple => name is "index" or "count",
+        _ => false,
+    };
+
     /// <summary><c>obj.name</c>.</summary>
     public static object? GetAttr(object? obj, string name)
     {
