@@ -4,7 +4,8 @@ namespace LlmSuite.Engine.Models;
 public sealed record ModelLoadOptions
 {
     /// <summary>"q8_0" quantizes every linear weight (and the embedding) to Q8_0 at load; norms and biases stay F32.
-    /// Null keeps the stored precision (F16 and quantized GGUF types other than Q8_0 are widened to F32).</summary>
+    /// Null keeps the stored precision: F16 is widened to F32, BF16 too unless <see cref="KeepBF16"/>; GGUF Q4_0/Q4_K/Q6_K
+    /// (no kernels) always become Q8_0.</summary>
     public string? Quantize { get; init; }
 
     /// <summary>Keep BF16 weights as BF16 (half the bytes) instead of widening them to F32.</summary>

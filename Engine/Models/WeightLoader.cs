@@ -6,8 +6,9 @@ namespace LlmSuite.Engine.Models;
 
 /// <summary>
 /// Turns checkpoint tensors into kernel weights: checks each shape against the config, converts the dtype
-/// (F32/F16/BF16/Q8_0 directly, Q4_0/Q4_K/Q6_K via F32), undoes llama.cpp's Q/K row permutation when asked, and
-/// quantizes to Q8_0 when the options say so.
+/// (F32/F16/BF16/Q8_0 directly; Q4_0/Q4_K/Q6_K, which have no kernel, are dequantized and re-quantized to Q8_0 so
+/// a 4-bit GGUF does not balloon to F32), undoes llama.cpp's Q/K row permutation when asked, and quantizes to Q8_0
+/// when the options say so.
 /// </summary>
 internal sealed class WeightLoader
 {
@@ -71,7 +72,8 @@ internal sealed class WeightLoader
             TensorDType.Q8_0 => WeightMatrix.FromQ8_0(bytes, rows, cols),
             _ => FromDequantized(info, bytes, rows, cols),
         };
-        if (quantizable && _options.Quantize == "q8_0" && w.Type != WeightType.Q8_0 && cols % Q8_0.BlockSize == 0)
+        bool noKernel = info.DType is TensorDType.Q4_0 or TensorDType.Q4_K or TensorDType.Q6_K;
+        if ((noKernel || (quantizable && _options.Quantize == "q8_0")) && w.Type != WeightType.Q8_0 && cols % Q8_0.BlockSize == 0)
         {
             WeightMatrix q;
             try

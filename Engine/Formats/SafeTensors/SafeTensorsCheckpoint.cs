@@ -29,7 +29,7 @@ public sealed class SafeTensorsCheckpoint : ITensorSource
     public IReadOnlyList<string> Files => _files.Select(f => f.Description).ToArray();
 
     /// <inheritdoc />
-    public IReadOnlyCollection<string> Names => _byTensor.Where(kv => kv.Value.Names.Contains(kv.Key)).Select(kv => kv.Key).ToArray();
+    public IReadOnlyCollection<string> Names => _files.SelectMany(f => f.Names).Where(n => _byTensor.ContainsKey(n)).Distinct().ToArray();
 
     /// <summary>True when <paramref name="directory"/> holds safetensors weights.</summary>
     public static bool Exists(string directory) =>
@@ -123,16 +123,10 @@ public sealed class SafeTensorsCheckpoint : ITensorSource
     private void Add(SafeTensorsFile f)
     {
         _files.Add(f);
-        foreach (string name in f.Names)
+        // unsupported-dtype tensors stay reachable so GetInfo can name them and their dtype
+        foreach (string name in f.AllTensorNames)
         {
             _byTensor[name] = f;
         }
-        // unsupported-dtype tensors are still reachable so GetInfo can name them
-        foreach (string name in AllNames(f))
-        {
-            _byTensor.TryAdd(name, f);
-        }
     }
-
-    private static IEnumerable<string> AllNames(SafeTensorsFile f) => f.AllTensorNames;
 }

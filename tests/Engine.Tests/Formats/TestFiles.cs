@@ -76,6 +76,14 @@ internal static class TestFiles
             return this;
         }
 
+        public GgufBuilder F32(string key, float value)
+        {
+            byte[] b = new byte[4];
+            BinaryPrimitives.WriteSingleLittleEndian(b, value);
+            _kv.Add((key, 6, b));
+            return this;
+        }
+
         public GgufBuilder Tensor(string name, long[] shapeOuterFirst, uint ggmlType, byte[] data)
         {
             _tensors.Add((name, shapeOuterFirst, ggmlType, data));

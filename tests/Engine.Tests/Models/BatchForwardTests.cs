@@ -105,6 +105,32 @@ public class BatchForwardTests
     }
 
     [Fact]
+    public void Forward_DecodeStepAfterWarmup_AllocatesNothingOnCallingThread()
+    {
+        using TransformerModel model = ModelLoader.Load(Golden.Dir("qwen3"));
+        var cache = model.CreateContiguousCache(2, 64);
+        var batch = new ForwardBatch(32, 4);
+        float[] logits = new float[2 * model.VocabSize];
+        int[] one = { 7 }, two = { 9 };
+        batch.Add(0, Prompts[0], 0);
+        batch.Add(1, Prompts[1], 0);
+        model.Forward(batch, cache, logits);
+        int p0 = Prompts[0].Length, p1 = Prompts[1].Length;
+        void Step()
+        {
+            batch.Clear();
+            batch.Add(0, one, p0++);
+            batch.Add(1, two, p1++);
+            model.Forward(batch, cache, logits);
+        }
+        Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Step();
+        Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Add_SameSequenceTwice_Throws()
     {
         var batch = new ForwardBatch(16, 4);

@@ -121,3 +121,41 @@ public class GgufModelTests(ITestOutputHelper output)
         Assert.True(err <= Q8Tolerance, $"quantized model differs by {err:E2}");
     }
 }
+
+/// <summary>GGUF variants of the other architectures, converted in the test from their HF twins (F32).</summary>
+public class GgufArchitectureTests
+{
+    [Theory]
+    [InlineData("qwen2", "qwen2", false)]   // q/k/v bias, NeoX rope: no permutation
+    [InlineData("qwen3", "qwen3", false)]   // attn_q_norm / attn_k_norm, key_length 32 != 64 / 4
+    [InlineData("mistral", "llama", true)]  // llama.cpp stores Mistral as arch llama with permuted Q/K
+    public void Load_ConvertedGguf_MatchesPyTorch(string model, string arch, bool permute)
+    {
+        Golden g = Golden.Load(model);
+        string path = HfToGguf.Convert(Golden.Dir(model), arch, permute);
+        using TransformerModel m = ModelLoader.Load(path);
+        Assert.Equal(arch == "llama" ? "llama" : model, m.Config.ModelType);
+        Assert.True(Golden.RelativeMaxError(ModelRunner.PromptLogits(m, g.Prompt), g.Logits) <= 1e-4);
+    }
+
+    [Fact]
+    public void Load_Llama3GgufWithRopeFreqs_RecoversLlama3Scaling()
+    {
+        Golden g = Golden.Load("llama3");
+        // llama.cpp's rope_freqs: per rotated pair the divisor of the base frequency (1, factor, or smoothed)
+        const double factor = 8, low = 1, high = 4, original = 64, theta = 500000;
+        float[] divisors = new float[8];
+        for (int i = 0; i < 8; i++)
+        {
+            double wavelen = 2 * Math.PI * Math.Pow(theta, 2.0 * i / 16);
+            double smooth = (original / wavelen - low) / (high - low);
+            divisors[i] = (float)(wavelen < original / high ? 1 : wavelen > original / low ? factor : 1 / ((1 - smooth) / factor + smooth));
+        }
+        string path = HfToGguf.Convert(Golden.Dir("llama3"), "llama", permuteQk: true, divisors, originalContext: 64);
+        using TransformerModel m = ModelLoader.Load(path);
+        Assert.NotNull(m.Config.RopeScaling);
+        Assert.Equal(8.0, m.Config.RopeScaling!.Factor);
+        Assert.True(m.Config.TieWordEmbeddings);
+        Assert.True(Golden.RelativeMaxError(ModelRunner.PromptLogits(m, g.Prompt), g.Logits) <= 1e-4);
+    }
+}

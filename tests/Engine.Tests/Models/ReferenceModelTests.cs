@@ -44,6 +44,16 @@ public class ReferenceModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Load_KeepBF16_KeepsBF16WeightsAndMatchesPyTorch()
+    {
+        Golden g = Golden.Load("llama-bfloat16");
+        using TransformerModel model = ModelLoader.Load(Golden.Dir("llama-bfloat16"), new ModelLoadOptions { KeepBF16 = true });
+        Assert.Equal(LlmSuite.Engine.Tensors.WeightType.BF16, model.Weights.Layers[0].Gate.Type);
+        double err = Golden.RelativeMaxError(ModelRunner.PromptLogits(model, g.Prompt), g.Logits);
+        Assert.True(err <= Tolerance, $"BF16 kernels differ by {err:E2}");
+    }
+
+    [Fact]
     public void Load_Llama3_ExposesConfigEosAndFiles()
     {
         using TransformerModel model = ModelLoader.Load(Golden.Dir("llama3"));
