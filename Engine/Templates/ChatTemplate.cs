@@ -68,4 +68,56 @@ public sealed class ChatTemplate
         var interp = new Interpreter(vars, Builtins.Globals, _map, clock ?? TimeProvider.System);
         return interp.Render(_body);
     }
+
+    /// <summary>
+    /// Renders a conversation with exactly the variables Hugging Face's <c>apply_chat_template</c> passes:
+    /// <c>messages</c>, <c>tools</c> (None when absent), <c>documents</c> (None), <c>add_generation_prompt</c>,
+    /// the special tokens that are set (<c>bos_token</c>/<c>eos_token</c>; a null token is left undefined like a
+    /// tokenizer without it), then <paramref name="extraVariables"/> (e.g. <c>enable_thinking</c>), which win on
+    /// name clashes.
+    /// </summary>
+    /// <param name="messages">Messages as dictionaries (role, content, tool_calls, name, tool_call_id, ...) or JSON.</param>
+    /// <param name="tools">Tool JSON schemas, or null.</param>
+    /// <param name="addGenerationPrompt">Append the assistant turn header.</param>
+    /// <param name="bosToken">The tokenizer's BOS token text, or null if it has none.</param>
+    /// <param name="eosToken">The tokenizer's EOS token text, or null if it has none.</param>
+    /// <param name="extraVariables">Additional template kwargs.</param>
+    /// <param name="clock">Clock for <c>strftime_now</c>; default the system clock.</param>
+    public string RenderChat(
+        object messages,
+        object? tools = null,
+        bool addGenerationPrompt = false,
+        string? bosToken = null,
+        string? eosToken = null,
+        IReadOnlyDictionary<string, object?>? extraVariables = null,
+        TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var vars = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["messages"] = messages,
+            ["tools"] = tools,
+            ["documents"] = null,
+            ["add_generation_prompt"] = addGenerationPrompt,
+        };
+        if (bosToken is not null)
+        {
+            vars["bos_token"] = bosToken;
+        }
+
+        if (eosToken is not null)
+        {
+            vars["eos_token"] = eosToken;
+        }
+
+        if (extraVariables is not null)
+        {
+            foreach (var kv in extraVariables)
+            {
+                vars[kv.Key] = kv.Value;
+            }
+        }
+
+        return Render(vars, clock);
+    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace LlmSuite.Engine.Templates;
 
@@ -554,7 +553,7 @@ internal sealed class Lexer
         return stop;
     }
 
-    private static int DigitValue(char c) => c switch
+    internal static int DigitValue(char c) => c switch
     {
         >= '0' and <= '9' => c - '0',
         >= 'a' and <= 'f' => c - 'a' + 10,
@@ -582,7 +581,7 @@ internal sealed class Lexer
                 string value;
                 try
                 {
-                    value = Unescape(raw);
+                    value = StringLiteral.Unescape(raw);
                 }
                 catch (FormatException e)
                 {
@@ -598,113 +597,4 @@ internal sealed class Lexer
 
         throw Error($"unexpected char {PyRepr.Repr(quote.ToString())} at {start}", start);
     }
-
-    /// <summary>Python's <c>unicode-escape</c> decoding of a string literal body.</summary>
-    private static string Unescape(string raw)
-    {
-        if (!raw.Contains('\\'))
-        {
-            return raw;
-        }
-
-        var sb = new StringBuilder(raw.Length);
-        for (var i = 0; i < raw.Length; i++)
-        {
-            var c = raw[i];
-            if (c != '\\' || i + 1 >= raw.Length)
-            {
-                sb.Append(c);
-                continue;
-            }
-
-            var e = raw[++i];
-            switch (e)
-            {
-                case '\n': break;
-                case '\\': sb.Append('\\'); break;
-                case '\'': sb.Append('\''); break;
-                case '"': sb.Append('"'); break;
-                case 'a': sb.Append('\a'); break;
-                case 'b': sb.Append('\b'); break;
-                case 'f': sb.Append('\f'); break;
-                case 'n': sb.Append('\n'); break;
-                case 'r': sb.Append('\r'); break;
-                case 't': sb.Append('\t'); break;
-                case 'v': sb.Append('\v'); break;
-                case >= '0' and <= '7':
-                {
-                    var v = e - '0';
-                    var k = 1;
-                    while (k < 3 && i + 1 < raw.Length && raw[i + 1] >= '0' && raw[i + 1] <= '7')
-                    {
-                        v = v * 8 + (raw[++i] - '0');
-                        k++;
-                    }
-
-                    sb.Append((char)v);
-                    break;
-                }
-
-                case 'x':
-                case 'u':
-                case 'U':
-                {
-                    var len = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-                    if (i + len >= raw.Length)
-                    {
-                        throw new FormatException($"truncated \\{e}{new string('X', len)} escape");
-                    }
-
-                    var cp = 0;
-                    for (var k = 1; k <= len; k++)
-                    {
-                        var d = DigitValue(raw[i + k]);
-                        if (d < 0)
-                        {
-                            throw new FormatException($"truncated \\{e}{new string('X', len)} escape");
-                        }
-
-                        cp = cp * 16 + d;
-                    }
-
-                    i += len;
-                    if (cp > 0x10FFFF)
-                    {
-                        throw new FormatException("illegal Unicode character");
-                    }
-
-                    sb.Append(CharExtensions.ConvertFromUtf32IfValid(cp));
-                    break;
-                }
-
-                default:
-                    sb.Append('\\').Append(e);
-                    break;
-            }
-        }
-
-        return sb.ToString();
-    }
-}
-
-/// <summary>Maps a source offset to a 1-based (line, column).</summary>
-internal readonly struct SourceMap(List<int> lineStarts)
-{
-    public (int Line, int Column) Locate(int pos)
-    {
-        var idx = lineStarts.BinarySearch(pos);
-        if (idx < 0)
-        {
-            idx = ~idx - 1;
-        }
-
-        return (idx + 1, pos - lineStarts[idx] + 1);
-    }
-}
-
-internal static class CharExtensions
-{
-    /// <summary>Like <see cref="char.ConvertFromUtf32"/> but lone surrogates become a single UTF-16 unit.</summary>
-    public static string ConvertFromUtf32IfValid(int cp)
-        => cp is >= 0xD800 and <= 0xDFFF ? ((char)cp).ToString() : char.ConvertFromUtf32(cp);
 }

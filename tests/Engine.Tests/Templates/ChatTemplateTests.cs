@@ -142,3 +142,27 @@ public class ChatTemplateTests
         _ => null,
     };
 }
+
+/// <summary><see cref="ChatTemplate.RenderChat"/> passes what HF's apply_chat_template passes.</summary>
+public class RenderChatTests
+{
+    [Fact]
+    public void RenderChat_NoTools_PassesToolsAsNoneAndOmitsNullBos()
+    {
+        var template = ChatTemplate.Parse("{{ tools is defined }}|{{ tools is none }}|{{ documents is none }}|{{ bos_token is defined }}|{{ eos_token }}|{{ add_generation_prompt }}|{{ enable_thinking }}");
+        var messages = new List<object?> { new Dictionary<string, object?> { ["role"] = "user", ["content"] = "hi" } };
+        var output = template.RenderChat(messages, addGenerationPrompt: true, eosToken: "<|im_end|>",
+            extraVariables: new Dictionary<string, object?> { ["enable_thinking"] = false });
+        Assert.Equal("True|True|True|False|<|im_end|>|True|False", output);
+    }
+
+    [Fact]
+    public void RenderChat_Qwen3WithTools_MatchesGolden()
+    {
+        var golden = GoldenCases.Get("qwen3/tools_call_and_result");
+        var vars = golden.GetProperty("vars");
+        var output = GoldenCases.Template("qwen3").RenderChat(
+            vars.GetProperty("messages"), vars.GetProperty("tools"), addGenerationPrompt: true, eosToken: "<|im_end|>", clock: FixedClock.Instance);
+        Assert.Equal(golden.GetProperty("output").GetString(), output);
+    }
+}
