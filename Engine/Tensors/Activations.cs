@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmSuite.Engine.Tensors;
@@ -31,6 +32,7 @@ public static class Activations
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void SwiGlu<T, TV>(float* gate, float* up, float* dst, int n) where T : IVecOps<TV> where TV : struct
     {
         TV one = T.Create(1f), zero = T.Create(0f);

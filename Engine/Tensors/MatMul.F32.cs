@@ -50,7 +50,7 @@ public static partial class MatMul
     private const int NBlock = 256;
 
     /// <summary>Rows of x from which the 6×4 GEMM tiles pay off over the weight-streaming tiles.</summary>
-    private const int GemmMinM = 6;
+    internal const int GemmMinM = 6;
 
     /// <summary>
     /// Register-blocked kernels over k cache blocks. Small m (decode): 4 x rows × 4 weight rows per tile, the
@@ -58,24 +58,28 @@ public static partial class MatMul
     /// rows (24 accumulators) with the x tile in L1 and an NBlock × KBlock weight block in L2. Edges use 1×4 and
     /// 1×1 tiles; the k tail is scalar.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void Rows<T, TV>(in Args a, int n0, int n1) where T : IF32Lanes<TV> where TV : struct
     {
+        nint k = a.K;
         if (a.M >= GemmMinM)
         {
             for (int nb = n0; nb < n1; nb += NBlock)
             {
-                GemmBlock<T, TV>(a, nb, Math.Min(n1, nb + NBlock));
+                for (nint c0 = 0; c0 < k; c0 += KBlock)
+                {
+                    GemmKBlock<T, TV>(a, Span<T, TV>(k, c0, k, 0), a.W, nb, Math.Min(n1, nb + NBlock));
+                }
             }
             return;
         }
-        nint k = a.K;
         for (nint c0 = 0; c0 < k; c0 += KBlock)
         {
-            var span = Span<T, TV>(k, c0);
+            var span = Span<T, TV>(k, c0, k, 0);
             int j = n0;
             for (; j + 4 <= n1; j += 4)
             {
-                nint r = (nint)j * k;
+                nint r = span.Row(j);
                 float* bias = a.Bias == null ? null : a.Bias + j;
                 int i = 0;
                 for (; i + 4 <= a.M; i += 4)
@@ -87,55 +91,54 @@ public static partial class MatMul
                     Tile1x4<T, TV>(a.X + i * k, span, a.W, r, a.Y + (nint)i * a.N + j, bias);
                 }
             }
-            EdgeRows<T, TV>(a, span, j, n1);
+            EdgeRows<T, TV>(a, span, a.W, j, n1);
         }
     }
 
-    private static KSpan Span<T, TV>(nint k, nint c0) where T : IF32Lanes<TV> where TV : struct
+    private static KSpan Span<T, TV>(nint k, nint c0, nint wStride, nint wOffset) where T : IF32Lanes<TV> where TV : struct
     {
         nint c1 = Math.Min(k, c0 + KBlock);
-        return new KSpan(k, c0, c0 + (c1 - c0) / T.Count * T.Count, c1, c0 == 0);
+        return new KSpan(k, c0, c0 + (c1 - c0) / T.Count * T.Count, c1, c0 == 0, wStride, wOffset);
     }
 
     /// <summary>Weight rows [j, n1) (fewer than 4) one dot product at a time.</summary>
-    private static unsafe void EdgeRows<T, TV>(in Args a, in KSpan span, int j, int n1) where T : IF32Lanes<TV> where TV : struct
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
+    private static unsafe void EdgeRows<T, TV>(in Args a, in KSpan span, void* w, int j, int n1) where T : IF32Lanes<TV> where TV : struct
     {
         for (; j < n1; j++)
         {
             for (int i = 0; i < a.M; i++)
             {
-                Store(a.Y + (nint)i * a.N + j, Dot<T, TV>(a.X + i * span.K, span, a.W, (nint)j * span.K), a.Bias == null ? null : a.Bias + j, span.First);
+                Store(a.Y + (nint)i * a.N + j, Dot<T, TV>(a.X + i * span.K, span, w, span.Row(j)), a.Bias == null ? null : a.Bias + j, span.First);
             }
         }
     }
 
-    /// <summary>Weight rows [n0, n1) (at most NBlock) for every x row with 6×4 tiles.</summary>
-    private static unsafe void GemmBlock<T, TV>(in Args a, int n0, int n1) where T : IF32Lanes<TV> where TV : struct
+    /// <summary>Weight rows [n0, n1) (a cache block) × one k block, for every x row, with 6×4 x-stationary tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
+    private static unsafe void GemmKBlock<T, TV>(in Args a, in KSpan span, void* w, int n0, int n1) where T : IF32Lanes<TV> where TV : struct
     {
         nint k = a.K;
         int n4 = n0 + (n1 - n0) / 4 * 4;
-        for (nint c0 = 0; c0 < k; c0 += KBlock)
+        int i = 0;
+        for (; i + 6 <= a.M; i += 6)
         {
-            var span = Span<T, TV>(k, c0);
-            int i = 0;
-            for (; i + 6 <= a.M; i += 6)
+            for (int j = n0; j < n4; j += 4)
             {
-                for (int j = n0; j < n4; j += 4)
-                {
-                    Tile6x4<T, TV>(a.X + i * k, span, a.W, (nint)j * k, a.Y + (nint)i * a.N + j, a.N, a.Bias == null ? null : a.Bias + j);
-                }
+                Tile6x4<T, TV>(a.X + i * k, span, w, span.Row(j), a.Y + (nint)i * a.N + j, a.N, a.Bias == null ? null : a.Bias + j);
             }
-            for (; i < a.M; i++)
-            {
-                for (int j = n0; j < n4; j += 4)
-                {
-                    Tile1x4<T, TV>(a.X + i * k, span, a.W, (nint)j * k, a.Y + (nint)i * a.N + j, a.Bias == null ? null : a.Bias + j);
-                }
-            }
-            EdgeRows<T, TV>(a, span, n4, n1);
         }
+        for (; i < a.M; i++)
+        {
+            for (int j = n0; j < n4; j += 4)
+            {
+                Tile1x4<T, TV>(a.X + i * k, span, w, span.Row(j), a.Y + (nint)i * a.N + j, a.Bias == null ? null : a.Bias + j);
+            }
+        }
+        EdgeRows<T, TV>(a, span, w, n4, n1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void Tile6x4<T, TV>(float* x /*[6, k]*/, in KSpan s, void* w, nint r /*row 0 of 4*/, float* y /*y[i, j]*/, nint ldy, float* bias /*[4] or null*/)
         where T : IF32Lanes<TV> where TV : struct
     {
@@ -147,7 +150,7 @@ public static partial class MatMul
         TV c50 = T.Zero, c51 = T.Zero, c52 = T.Zero, c53 = T.Zero;
         nint k = s.K;
         float* x0 = x, x1 = x + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k;
-        nint r0 = r, r1 = r + k, r2 = r1 + k, r3 = r2 + k;
+        nint r0 = r, r1 = r + s.WStride, r2 = r1 + s.WStride, r3 = r2 + s.WStride;
         for (nint c = s.Start; c < s.VectorEnd; c += T.Count)
         {
             TV w0 = T.LoadW(w, r0 + c), w1 = T.LoadW(w, r1 + c), w2 = T.LoadW(w, r2 + c), w3 = T.LoadW(w, r3 + c);
@@ -177,15 +180,22 @@ public static partial class MatMul
     private static unsafe void StoreRow<T, TV>(float* x, in KSpan s, void* w, nint r, float* y, float* bias, TV c0, TV c1, TV c2, TV c3)
         where T : IF32Lanes<TV> where TV : struct
     {
-        nint k = s.K;
+        nint ws = s.WStride;
         Store(y, T.Sum(c0) + Tail<T, TV>(x, s, w, r), bias, s.First);
-        Store(y + 1, T.Sum(c1) + Tail<T, TV>(x, s, w, r + k), bias == null ? null : bias + 1, s.First);
-        Store(y + 2, T.Sum(c2) + Tail<T, TV>(x, s, w, r + 2 * k), bias == null ? null : bias + 2, s.First);
-        Store(y + 3, T.Sum(c3) + Tail<T, TV>(x, s, w, r + 3 * k), bias == null ? null : bias + 3, s.First);
+        Store(y + 1, T.Sum(c1) + Tail<T, TV>(x, s, w, r + ws), bias == null ? null : bias + 1, s.First);
+        Store(y + 2, T.Sum(c2) + Tail<T, TV>(x, s, w, r + 2 * ws), bias == null ? null : bias + 2, s.First);
+        Store(y + 3, T.Sum(c3) + Tail<T, TV>(x, s, w, r + 3 * ws), bias == null ? null : bias + 3, s.First);
     }
 
-    /// <summary>One cache block of k: vector part [Start, VectorEnd), scalar tail [VectorEnd, End); First = the first block.</summary>
-    private readonly record struct KSpan(nint K, nint Start, nint VectorEnd, nint End, bool First);
+    /// <summary>
+    /// One cache block of k: vector part [Start, VectorEnd), scalar tail [VectorEnd, End); First = the first block.
+    /// K is the row stride of x; weight row j, column c is element WOffset + j·WStride + c of the weight pointer
+    /// (WStride = K, WOffset = 0 for a WeightMatrix; a dequantized panel uses its own stride and offset).
+    /// </summary>
+    private readonly record struct KSpan(nint K, nint Start, nint VectorEnd, nint End, bool First, nint WStride, nint WOffset)
+    {
+        public nint Row(int j) => WOffset + j * WStride;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Store(float* y, float sum, float* bias, bool first)
@@ -211,6 +221,7 @@ public static partial class MatMul
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void Tile4x4<T, TV>(float* x /*[4, k]*/, in KSpan s, void* w, nint r /*row 0 of 4*/, float* y /*y[i, j]*/, nint ldy, float* bias /*[4] or null*/)
         where T : IF32Lanes<TV> where TV : struct
     {
@@ -220,7 +231,7 @@ public static partial class MatMul
         TV c30 = T.Zero, c31 = T.Zero, c32 = T.Zero, c33 = T.Zero;
         nint k = s.K;
         float* x0 = x, x1 = x + k, x2 = x1 + k, x3 = x2 + k;
-        nint r0 = r, r1 = r + k, r2 = r1 + k, r3 = r2 + k;
+        nint r0 = r, r1 = r + s.WStride, r2 = r1 + s.WStride, r3 = r2 + s.WStride;
         for (nint c = s.Start; c < s.VectorEnd; c += T.Count)
         {
             TV w0 = T.LoadW(w, r0 + c), w1 = T.LoadW(w, r1 + c), w2 = T.LoadW(w, r2 + c), w3 = T.LoadW(w, r3 + c);
@@ -253,12 +264,12 @@ public static partial class MatMul
         Store(y3 + 3, T.Sum(c33) + Tail<T, TV>(x3, s, w, r3), b3, s.First);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void Tile1x4<T, TV>(float* x /*[k]*/, in KSpan s, void* w, nint r /*row 0 of 4*/, float* y /*y[i, j]*/, float* bias /*[4] or null*/)
         where T : IF32Lanes<TV> where TV : struct
     {
         TV c0 = T.Zero, c1 = T.Zero, c2 = T.Zero, c3 = T.Zero;
-        nint k = s.K;
-        nint r0 = r, r1 = r + k, r2 = r1 + k, r3 = r2 + k;
+        nint r0 = r, r1 = r + s.WStride, r2 = r1 + s.WStride, r3 = r2 + s.WStride;
         for (nint c = s.Start; c < s.VectorEnd; c += T.Count)
         {
             TV v = T.LoadX(x + c);
@@ -273,6 +284,7 @@ public static partial class MatMul
         Store(y + 3, T.Sum(c3) + Tail<T, TV>(x, s, w, r3), bias == null ? null : bias + 3, s.First);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe float Dot<T, TV>(float* x /*[k]*/, in KSpan s, void* w, nint r) where T : IF32Lanes<TV> where TV : struct
     {
         TV c0 = T.Zero;

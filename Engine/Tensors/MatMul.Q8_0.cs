@@ -14,6 +14,12 @@ public static partial class MatMul
     private static unsafe void RunQ8_0(ref Args args, SimdWidth width)
     {
         int blocks = args.K / Q8_0.BlockSize;
+        if (args.M >= GemmMinM && width != SimdWidth.Scalar)
+        {
+            var gemm = new Q8GemmJob(args, width);
+            WorkerPool.For(Items(args.N), ref gemm, PanelRows / RowsPerItem);
+            return;
+        }
         long quantBytes = Align((long)args.M * args.K);
         long needed = quantBytes + (long)args.M * blocks * sizeof(float);
         NativeBuffer scratch = t_q8Scratch is { } s && s.Bytes >= needed ? s : GrowScratch(needed);
@@ -66,6 +72,7 @@ public static partial class MatMul
     /// row the weight rows stay in L1 while k is walked in groups of 16 blocks whose combined scales
     /// d_w · d_x are prepared first; each block's exact int32 dot is scaled and accumulated in float.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void Q8Rows<T, TV, TX>(in Args a, sbyte* xq, float* xd, int n0, int n1)
         where T : IQ8Lanes<TV, TX> where TV : struct where TX : struct
     {

@@ -12,7 +12,7 @@ public static partial class MatMul
 
     /// <summary>y[m, n] = x[m, k] · Wᵀ + bias[n]; bias may be empty.</summary>
     public static void Forward(ReadOnlySpan<float> x /*[m, k]*/, int m, WeightMatrix w /*[n, k]*/, ReadOnlySpan<float> bias /*[n] or empty*/, Span<float> y /*[m, n]*/)
-        => Forward(x, m, w, bias, y, Simd.Best);
+        => Forward(x, m, w, bias, y, w?.Type == WeightType.Q8_0 ? Simd.BestQ8 : Simd.Best);
 
     /// <summary>Forward on a forced SIMD width (tests compare every width with the scalar reference).</summary>
     internal static unsafe void Forward(ReadOnlySpan<float> x /*[m, k]*/, int m, WeightMatrix w /*[n, k]*/, ReadOnlySpan<float> bias /*[n] or empty*/, Span<float> y /*[m, n]*/, SimdWidth width)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmSuite.Engine.Tensors;
@@ -49,6 +50,7 @@ internal static unsafe class Q8Activations
     private static float MaxAcross(Vector128<float> v)
         => MathF.Max(MathF.Max(v.GetElement(0), v.GetElement(1)), MathF.Max(v.GetElement(2), v.GetElement(3)));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     internal static void QuantizeRow512(float* x, int k, sbyte* q, float* d)
     {
         for (int b = 0; b < k / Q8_0.BlockSize; b++)
@@ -65,6 +67,7 @@ internal static unsafe class Q8Activations
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     internal static void QuantizeRow256(float* x, int k, sbyte* q, float* d)
     {
         for (int b = 0; b < k / Q8_0.BlockSize; b++)
@@ -80,6 +83,7 @@ internal static unsafe class Q8Activations
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     internal static void QuantizeRow128(float* x, int k, sbyte* q, float* d)
     {
         for (int b = 0; b < k / Q8_0.BlockSize; b++)

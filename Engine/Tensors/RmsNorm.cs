@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmSuite.Engine.Tensors;
@@ -40,6 +41,7 @@ public static class RmsNorm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void Row<T, TV>(float* x /*[d]*/, float* w /*[d]*/, float eps, float* y /*[d]*/, int d) where T : IVecOps<TV> where TV : struct
     {
         TV a0 = T.Create(0f), a1 = T.Create(0f);

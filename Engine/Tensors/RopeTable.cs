@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmSuite.Engine.Tensors;
@@ -93,6 +94,7 @@ public sealed class RopeTable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void Rotate<T, TV>(float* head /*[2 * half]*/, float* cos /*[half]*/, float* sin /*[half]*/, int half) where T : IVecOps<TV> where TV : struct
     {
         int i = 0;

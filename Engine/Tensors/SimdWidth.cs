@@ -28,6 +28,12 @@ internal static class Simd
     /// <summary>The float kernels' width for a requested width (AvxVnni is a Vector256 path).</summary>
     public static SimdWidth ForFloat(SimdWidth width) => width == SimdWidth.AvxVnni ? SimdWidth.Vector256 : width;
 
+    /// <summary>
+    /// Path for Q8_0 int8 dot products: AVX-VNNI (vpdpbusd on ymm; .NET 10 exposes no 512-bit VNNI) measured
+    /// ~15% faster here than the AVX-512BW widening path, which is the fallback.
+    /// </summary>
+    public static readonly SimdWidth BestQ8 = IsSupported(SimdWidth.AvxVnni) ? SimdWidth.AvxVnni : Best;
+
     /// <summary>True when <paramref name="width"/> can run here (the x86 intrinsics each path needs are present).</summary>
     public static bool IsSupported(SimdWidth width) => width switch
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmSuite.Engine.Tensors;
@@ -38,6 +39,7 @@ public static class Softmax
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void InPlace<T, TV>(float* x, int n) where T : IVecOps<TV> where TV : struct
     {
         int i = 0;

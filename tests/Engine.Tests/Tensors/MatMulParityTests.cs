@@ -49,12 +49,23 @@ public class MatMulParityTests
     public void Forward_Q8_0EachWidth_MatchesScalar(string widthName, int m)
     {
         var width = Enum.Parse<SimdWidth>(widthName);
-        foreach (int k in new[] { 32, 96, 544, 1024 })   // 1, 3, 17 and 32 blocks: partial scale groups
+        foreach (int k in new[] { 32, 96, 544, 1024, 2080 })   // 1, 3, 17, 32, 65 blocks: partial scale groups and k blocks
         {
-            using var f = WeightMatrix.FromF32(TensorTestUtil.Random(10 * k, 40 + k), 10, k);
+            int n = k == 2080 ? 70 : 10;                          // 70 rows: two panels, and a tail of 2 rows
+            using var f = WeightMatrix.FromF32(TensorTestUtil.Random(n * k, 40 + k), n, k);
             using var wm = f.QuantizeQ8_0();
             Check(wm, m, width, $"Q8_0 k={k}");
         }
+    }
+
+    private static WeightMatrix Dequantize(WeightMatrix w)
+    {
+        var all = new float[w.Rows * w.Cols];
+        for (int j = 0; j < w.Rows; j++)
+        {
+            w.ReadRow(j, all.AsSpan(j * w.Cols, w.Cols));
+        }
+        return WeightMatrix.FromF32(all, w.Rows, w.Cols);
     }
 
     private static void Check(WeightMatrix w, int m, SimdWidth width, string what)
@@ -65,7 +76,16 @@ public class MatMulParityTests
         float[] bias = TensorTestUtil.Random(n, 5);
         var expected = new float[m * n];
         var actual = new float[m * n];
-        MatMul.Forward(x, m, w, bias, expected, SimdWidth.Scalar);
+        if (w.Type == WeightType.Q8_0 && m >= MatMul.GemmMinM)
+        {
+            // prefill on Q8_0 multiplies f32 x with dequantized panels: its reference is the f32 scalar kernel
+            using var dequantized = Dequantize(w);
+            MatMul.Forward(x, m, dequantized, bias, expected, SimdWidth.Scalar);
+        }
+        else
+        {
+            MatMul.Forward(x, m, w, bias, expected, SimdWidth.Scalar);
+        }
         MatMul.Forward(x, m, w, bias, actual, width);
         var row = new float[k];
         for (int i = 0; i < m; i++)
