@@ -63,6 +63,10 @@ public static class HfConfig
         {
             throw new NotSupportedException($"{source}: hidden_act '{act}' is not supported (supported: silu)");
         }
+        if (JsonRead.Bool(root, "mlp_bias", source) == true)
+        {
+            throw new NotSupportedException($"{source}: mlp_bias = true is not supported");
+        }
         config.Validate(source);
         return config;
     }
