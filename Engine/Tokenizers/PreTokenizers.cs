@@ -274,3 +274,43 @@ internal sealed class SequencePreTokenizer(IReadOnlyList<PreTokenizer> steps) : 
         }
     }
 }
+
+/// <summary>
+/// For SentencePiece-style models without a pre-tokenizer: splits before each ▁ that follows another character.
+/// Used only when no vocabulary token contains such a boundary, so it cannot change the result; it lets long texts
+/// be encoded word by word (with the cache) instead of as one huge symbol sequence.
+/// </summary>
+internal sealed class MetaspaceBoundarySplitter : PreTokenizer
+{
+    private const char Metaspace = '\u2581';
+
+    /// <summary>Whether splitting is exact for this vocabulary (no token has ▁ right after a non-▁ character).</summary>
+    public static bool IsExactFor(IEnumerable<string> vocabulary)
+    {
+        foreach (var token in vocabulary)
+        {
+            for (var i = token.IndexOf(Metaspace, 1); i > 0; i = token.IndexOf(Metaspace, i + 1))
+            {
+                if (token[i - 1] != Metaspace)
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    public override void Split(ReadOnlySpan<char> text, Piece range, List<Piece> output)
+    {
+        var start = range.Start;
+        for (var i = range.Start + 1; i < range.End; i++)
+        {
+            if (text[i] == Metaspace && text[i - 1] != Metaspace)
+            {
+                output.Add(new Piece(start, i - start));
+                start = i;
+            }
+        }
+        output.Add(new Piece(start, range.End - start));
+    }
+}

@@ -20,7 +20,7 @@ internal sealed class RegexSplitter
 
     public RegexSplitter(string pattern)
     {
-        _regex = Compiled.GetOrAdd(pattern, static p =>
+        _regex = KnownRegexes.TryGet(pattern) ?? Compiled.GetOrAdd(pattern, static p =>
         {
             try
             {

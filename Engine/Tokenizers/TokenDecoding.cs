@@ -23,6 +23,16 @@ internal sealed class DecoderSpec
     {
         if (ByteLevel)
         {
+            var direct = new byte[token.Length];
+            var allMapped = true;
+            for (var i = 0; i < token.Length && allMapped; i++)
+            {
+                allMapped = ByteLevelMap.TryGetByte(token[i], out direct[i]);
+            }
+            if (allMapped)
+            {
+                return direct;
+            }
             var bytes = new List<byte>(token.Length);
             Span<byte> utf8 = stackalloc byte[4];
             foreach (var rune in token.EnumerateRunes())

@@ -19,54 +19,49 @@ public sealed partial class Tokenizer
             throw new FileNotFoundException($"Tokenizer file '{path}' does not exist.", path);
         }
         var configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "tokenizer_config.json");
-        using var stream = File.OpenRead(path);
-        return FromJson(stream, File.Exists(configPath) ? File.ReadAllText(configPath) : null);
+        return FromUtf8(File.ReadAllBytes(path), File.Exists(configPath) ? File.ReadAllText(configPath) : null);
     }
 
     /// <summary>Loads an HF tokenizer.json from text; tokenizerConfigJson optionally names bos/eos/pad tokens.</summary>
     public static Tokenizer FromJson(string json, string? tokenizerConfigJson = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return FromJson(new MemoryStream(Encoding.UTF8.GetBytes(json)), tokenizerConfigJson);
+        return FromUtf8(Encoding.UTF8.GetBytes(json), tokenizerConfigJson);
     }
 
     /// <summary>Loads an HF tokenizer.json from a stream; tokenizerConfigJson optionally names bos/eos/pad tokens.</summary>
     public static Tokenizer FromJson(Stream stream, string? tokenizerConfigJson = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        JsonDocument document;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return FromUtf8(copy.ToArray(), tokenizerConfigJson);
+    }
+
+    private static Tokenizer FromUtf8(byte[] utf8, string? tokenizerConfigJson)
+    {
+        JsonDocument? config = null;
         try
         {
-            document = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true, MaxDepth = 256 });
+            if (tokenizerConfigJson is not null)
+            {
+                config = JsonDocument.Parse(tokenizerConfigJson);
+            }
         }
         catch (JsonException e)
         {
-            throw new FormatException($"tokenizer.json is not valid JSON: {e.Message}", e);
+            throw new FormatException($"tokenizer_config.json is not valid JSON: {e.Message}", e);
         }
-        using (document)
+        using (config)
         {
-            JsonDocument? config = null;
             try
             {
-                if (tokenizerConfigJson is not null)
-                {
-                    config = JsonDocument.Parse(tokenizerConfigJson);
-                }
+                var scan = TokenizerJsonScanner.Scan(utf8);
+                return new Tokenizer(TokenizerJsonReader.Read(scan, config?.RootElement));
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or JsonException)
             {
-                throw new FormatException($"tokenizer_config.json is not valid JSON: {e.Message}", e);
-            }
-            using (config)
-            {
-                try
-                {
-                    return new Tokenizer(TokenizerJsonReader.Read(document.RootElement, config?.RootElement));
-                }
-                catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException)
-                {
-                    throw new FormatException($"tokenizer.json is malformed: {e.Message}", e);
-                }
+                throw new FormatException($"tokenizer.json is malformed: {e.Message}", e);
             }
         }
     }

@@ -31,6 +31,10 @@ public sealed partial class Tokenizer : ITokenizer
         _model = parts.Model;
         _normalizer = parts.Normalizer;
         _preTokenizer = parts.PreTokenizer;
+        if (_preTokenizer is null && !_model.Options.ByteLevel && MetaspaceBoundarySplitter.IsExactFor(_model.Vocab.Keys))
+        {
+            _preTokenizer = new MetaspaceBoundarySplitter();
+        }
         Decoding = parts.Decoder;
         _prefixIds = parts.PrefixIds;
         _suffixIds = parts.SuffixIds;

@@ -6,31 +6,28 @@ namespace LlmSuite.Engine.Tokenizers;
 /// <summary>Reads the parts of an HF tokenizer.json (format of the Rust `tokenizers` library).</summary>
 internal static class TokenizerJsonReader
 {
-    public static TokenizerParts Read(JsonElement root, JsonElement? config)
+    public static TokenizerParts Read(TokenizerJsonScanner scan, JsonElement? config)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new FormatException("tokenizer.json must be a JSON object.");
-        }
-        if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object)
+        if (scan.Vocab is null && scan.Model.Count == 0)
         {
             throw new FormatException("tokenizer.json has no \"model\" object.");
         }
-        var type = OptionalString(model, "type") ?? (model.TryGetProperty("merges", out _) ? "BPE" : null);
+        var type = ModelString(scan, "type") ?? (scan.Merges is not null ? "BPE" : null);
         if (type != "BPE")
         {
             throw new NotSupportedException(
                 $"Tokenizer model type '{type ?? "(missing)"}' is not supported; only 'BPE' (byte-level and SentencePiece-style) is implemented.");
         }
-        var preTokenizer = ReadPreTokenizer(root.TryGetProperty("pre_tokenizer", out var pre) ? pre : default);
+        var root = scan.Root;
+        var preTokenizer = ReadPreTokenizer(root.TryGetValue("pre_tokenizer", out var pre) ? pre : default);
         var addedTokens = ReadAddedTokens(root);
-        var bpe = ReadBpe(model, preTokenizer?.IsByteLevel ?? false);
+        var bpe = ReadBpe(scan, preTokenizer?.IsByteLevel ?? false);
         var decoder = new DecoderSpec();
-        if (root.TryGetProperty("decoder", out var dec))
+        if (root.TryGetValue("decoder", out var dec))
         {
             ReadDecoder(dec, decoder);
         }
-        var (prefix, suffix) = ReadPostProcessor(root.TryGetProperty("post_processor", out var post) ? post : default, bpe, addedTokens);
+        var (prefix, suffix) = ReadPostProcessor(root.TryGetValue("post_processor", out var post) ? post : default, bpe, addedTokens);
 
         int? Lookup(string? token)
         {
@@ -58,7 +55,7 @@ internal static class TokenizerJsonReader
         return new TokenizerParts
         {
             Model = bpe,
-            Normalizer = ReadNormalizer(root.TryGetProperty("normalizer", out var norm) ? norm : default),
+            Normalizer = ReadNormalizer(root.TryGetValue("normalizer", out var norm) ? norm : default),
             PreTokenizer = preTokenizer,
             Decoder = decoder,
             AddedTokens = addedTokens,
@@ -112,10 +109,22 @@ internal static class TokenizerJsonReader
         return OptionalString(element, name) ?? throw new FormatException($"{where} needs a string \"{name}\".");
     }
 
-    private static List<AddedToken> ReadAddedTokens(JsonElement root)
+    private static string? ModelString(TokenizerJsonScanner scan, string name)
+    {
+        return scan.Model.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
+    private static bool ModelBool(TokenizerJsonScanner scan, string name, bool fallback)
+    {
+        return scan.Model.TryGetValue(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : fallback;
+    }
+
+    private static List<AddedToken> ReadAddedTokens(Dictionary<string, JsonElement> root)
     {
         var tokens = new List<AddedToken>();
-        if (!root.TryGetProperty("added_tokens", out var array) || array.ValueKind != JsonValueKind.Array)
+        if (!root.TryGetValue("added_tokens", out var array) || array.ValueKind != JsonValueKind.Array)
         {
             return tokens;
         }
@@ -137,87 +146,66 @@ internal static class TokenizerJsonReader
         return tokens;
     }
 
-    private static BpeModel ReadBpe(JsonElement model, bool byteLevel)
+    private static BpeModel ReadBpe(TokenizerJsonScanner scan, bool byteLevel)
     {
-        if (!model.TryGetProperty("vocab", out var vocabElement) || vocabElement.ValueKind != JsonValueKind.Object)
-        {
-            throw new FormatException("The BPE model needs a \"vocab\" object of token -> id.");
-        }
+        var vocab = scan.Vocab ?? throw new FormatException("The BPE model needs a \"vocab\" object of token -> id.");
         foreach (var name in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
         {
-            if (OptionalString(model, name) is { Length: > 0 } affix)
+            if (ModelString(scan, name) is { Length: > 0 } affix)
             {
                 throw new NotSupportedException($"BPE option {name}='{affix}' is not supported.");
             }
         }
-        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var property in vocabElement.EnumerateObject())
-        {
-            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out var id) || id < 0)
-            {
-                throw new FormatException($"Vocabulary entry '{property.Name}' must map to a non-negative integer id.");
-            }
-            vocab[property.Name] = id;
-        }
         var lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        var merges = new Dictionary<long, long>();
-        if (model.TryGetProperty("merges", out var mergesElement) && mergesElement.ValueKind == JsonValueKind.Array)
+        var mergeIds = scan.MergeIds;
+        if (mergeIds is null)
         {
-            var rank = 0L;
-            char[] buffer = new char[256];
-            foreach (var merge in mergesElement.EnumerateArray())
+            mergeIds = new List<(int, int)>(scan.Merges?.Count ?? 0);
+            foreach (var (left, right) in scan.Merges ?? [])
             {
-                string left, right;
-                if (merge.ValueKind == JsonValueKind.String)
-                {
-                    var text = merge.GetString()!;
-                    var space = text.IndexOf(' ', 1);
-                    if (space < 0)
-                    {
-                        throw new FormatException($"Merge '{text}' must be two tokens separated by a space.");
-                    }
-                    left = text[..space];
-                    right = text[(space + 1)..];
-                }
-                else if (merge.ValueKind == JsonValueKind.Array && merge.GetArrayLength() == 2)
-                {
-                    left = merge[0].GetString() ?? throw new FormatException("Merge parts must be strings.");
-                    right = merge[1].GetString() ?? throw new FormatException("Merge parts must be strings.");
-                }
-                else
-                {
-                    throw new FormatException("Each merge must be \"a b\" or [\"a\", \"b\"].");
-                }
                 if (!vocab.TryGetValue(left, out var leftId) || !vocab.TryGetValue(right, out var rightId))
                 {
                     throw new FormatException($"Merge '{left} {right}' uses a token that is not in the vocabulary.");
                 }
-                var length = left.Length + right.Length;
-                if (buffer.Length < length)
-                {
-                    buffer = new char[length * 2];
-                }
-                left.CopyTo(buffer);
-                right.CopyTo(buffer.AsSpan(left.Length));
-                if (!lookup.TryGetValue(buffer.AsSpan(0, length), out var mergedId))
-                {
-                    throw new FormatException($"Merge '{left} {right}' produces a token that is not in the vocabulary.");
-                }
-                merges.TryAdd(BpeModel.PairKey(leftId, rightId), (rank << 32) | (uint)mergedId);
-                rank++;
+                mergeIds.Add((leftId, rightId));
             }
         }
+        var byId = new Dictionary<int, string>(vocab.Count);
+        foreach (var (token, id) in vocab)
+        {
+            byId.TryAdd(id, token);
+        }
+        var merges = new Dictionary<long, long>(mergeIds.Count);
+        var buffer = new char[256];
+        for (var rank = 0; rank < mergeIds.Count; rank++)
+        {
+            var (leftId, rightId) = mergeIds[rank];
+            var left = byId[leftId];
+            var right = byId[rightId];
+            var length = left.Length + right.Length;
+            if (buffer.Length < length)
+            {
+                buffer = new char[length * 2];
+            }
+            left.CopyTo(buffer);
+            right.CopyTo(buffer.AsSpan(left.Length));
+            if (!lookup.TryGetValue(buffer.AsSpan(0, length), out var mergedId))
+            {
+                throw new FormatException($"Merge '{left} {right}' produces a token that is not in the vocabulary.");
+            }
+            merges.TryAdd(BpeModel.PairKey(leftId, rightId), ((long)rank << 32) | (uint)mergedId);
+        }
         int? unk = null;
-        if (OptionalString(model, "unk_token") is { } unkToken)
+        if (ModelString(scan, "unk_token") is { } unkToken)
         {
             unk = vocab.TryGetValue(unkToken, out var unkId) ? unkId : null;
         }
         return new BpeModel(vocab, merges, new BpeOptions
         {
             ByteLevel = byteLevel,
-            ByteFallback = OptionalBool(model, "byte_fallback", false),
-            FuseUnk = OptionalBool(model, "fuse_unk", false),
-            IgnoreMerges = OptionalBool(model, "ignore_merges", false),
+            ByteFallback = ModelBool(scan, "byte_fallback", false),
+            FuseUnk = ModelBool(scan, "fuse_unk", false),
+            IgnoreMerges = ModelBool(scan, "ignore_merges", false),
             UnkId = unk,
         });
     }

@@ -90,6 +90,12 @@ def main():
     with open(os.path.join(OUT, "sp_bpe_golden.json"), "w", encoding="utf-8") as f:
         json.dump({"generator": "scripts/tokenizers/make_sentencepiece_golden.py",
                    "reference": "sentencepiece " + spm.__version__, "cases": cases}, f, ensure_ascii=False, indent=1)
+    # The same model as GGUF tokenizer metadata would carry it (tokenizer.ggml.tokens/scores/token_type).
+    types = [2 if sp.is_unknown(i) else 3 if sp.is_control(i) else 6 if sp.is_byte(i) else 1 for i in range(sp.get_piece_size())]
+    with open(os.path.join(OUT, "sp_bpe_gguf_metadata.json"), "w", encoding="utf-8") as f:
+        json.dump({"model": "llama", "tokens": [sp.id_to_piece(i) for i in range(sp.get_piece_size())],
+                   "scores": [sp.get_score(i) for i in range(sp.get_piece_size())], "token_type": types,
+                   "bos_token_id": 1, "eos_token_id": 2, "unknown_token_id": 0}, f, ensure_ascii=False)
     print("vocab", sp.get_piece_size(), "merges", len(tokenizer["model"]["merges"]), "cases", len(cases))
 
 
