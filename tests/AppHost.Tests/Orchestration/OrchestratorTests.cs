@@ -58,24 +58,32 @@ public class OrchestratorTests
         await using var orchestrator = new Orchestrator(app);
         var run = orchestrator.RunAsync(stop.Token, CancellationToken.None);
 
-        var state = await WaitForStateAsync(app.SuiteDirectory, s => s.GetProperty("ready").GetBoolean());
-        var resources = state.GetProperty("resources").EnumerateArray().ToList();
-        var a0 = resources.Single(r => r.GetProperty("name").GetString() == "a-0");
-        var a1 = resources.Single(r => r.GetProperty("name").GetString() == "a-1");
-        var b = resources.Single(r => r.GetProperty("name").GetString() == "b");
-        var env = b.GetProperty("environment");
-        Assert.Equal($"http://127.0.0.1:{a0.GetProperty("port").GetInt32()}", env.GetProperty("services__a__http__0").GetString());
-        Assert.Equal($"http://127.0.0.1:{a1.GetProperty("port").GetInt32()}", env.GetProperty("services__a__http__1").GetString());
-        Assert.Equal("b", env.GetProperty("OTEL_SERVICE_NAME").GetString());
-        Assert.Equal("service.instance.id=a-1", a1.GetProperty("environment").GetProperty("OTEL_RESOURCE_ATTRIBUTES").GetString());
+        List<JsonElement> resources = [];
+        int exitCode;
+        try
+        {
+            var state = await WaitForStateAsync(app.SuiteDirectory, s => s.GetProperty("ready").GetBoolean());
+            resources = state.GetProperty("resources").EnumerateArray().ToList();
+            var a0 = resources.Single(r => r.GetProperty("name").GetString() == "a-0");
+            var a1 = resources.Single(r => r.GetProperty("name").GetString() == "a-1");
+            var b = resources.Single(r => r.GetProperty("name").GetString() == "b");
+            var env = b.GetProperty("environment");
+            Assert.Equal($"http://127.0.0.1:{a0.GetProperty("port").GetInt32()}", env.GetProperty("services__a__http__0").GetString());
+            Assert.Equal($"http://127.0.0.1:{a1.GetProperty("port").GetInt32()}", env.GetProperty("services__a__http__1").GetString());
+            Assert.Equal("b", env.GetProperty("OTEL_SERVICE_NAME").GetString());
+            Assert.Equal("service.instance.id=a-1", a1.GetProperty("environment").GetProperty("OTEL_RESOURCE_ATTRIBUTES").GetString());
 
-        var log = output.ToString();
-        var aUp = log.IndexOf("a-0=up  a-1=up  b=waiting", StringComparison.Ordinal);
-        var bStarting = log.IndexOf("b=starting", StringComparison.Ordinal);
-        Assert.True(aUp >= 0 && bStarting > aUp, "b must start only after both replicas of a are up:\n" + log);
-
-        stop.Cancel();
-        Assert.Equal(0, await run);
+            var log = output.ToString();
+            var aUp = log.IndexOf("a-0=up  a-1=up  b=waiting", StringComparison.Ordinal);
+            var bStarting = log.IndexOf("b=starting", StringComparison.Ordinal);
+            Assert.True(aUp >= 0 && bStarting > aUp, "b must start only after both replicas of a are up:\n" + log);
+        }
+        finally
+        {
+            stop.Cancel();
+            exitCode = await run;
+        }
+        Assert.Equal(0, exitCode);
         Assert.All(resources, r => Assert.False(AppHostProcess.IsAlive(r.GetProperty("pid").GetInt32())));
     }
 
