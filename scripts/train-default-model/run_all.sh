@@ -8,6 +8,6 @@ export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 $PY extract_text.py
 $PY build_chat_corpus.py
 $PY train_tokenizer.py
-$PY train.py            # resumable: rerun after a crash continues from work/ckpt.pt
+SCHEDULE=time BUDGET_MIN=${BUDGET_MIN:-70} $PY train.py   # cosine over a wall-clock budget; resumable (rerun continues from work/ckpt.pt)
 $PY export.py
 $PY verify_tokenizer.py # needs node + `npm ci` in tests/js

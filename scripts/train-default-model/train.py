@@ -56,10 +56,10 @@ def evaluate(model, val):
     return float(np.mean(losses))
 
 
-def lr_at(step, total):
+def lr_at(step, total, time_frac=None):
     if step < WARMUP:
         return LR * (step + 1) / WARMUP
-    p = min(1.0, (step - WARMUP) / max(1, total - WARMUP))
+    p = min(1.0, (step - WARMUP) / max(1, total - WARMUP)) if time_frac is None else min(1.0, time_frac)
     return LR * (MIN_LR_FRAC + (1 - MIN_LR_FRAC) * 0.5 * (1 + math.cos(math.pi * p)))
 
 
@@ -99,13 +99,20 @@ def main():
     last_ckpt = time.time()
     loss_ema = None
     model.train()
-    while total == 0 or step < total:
-        if total == 0 and step == BENCH_STEPS:
+    # SCHEDULE=time: cosine over wall-clock (elapsed / BUDGET_MIN), stop when the budget is used. Adapts to a
+    # machine shared with other jobs; the step count reached is recorded in train_summary.json.
+    time_mode = os.environ.get("SCHEDULE") == "time"
+
+    def elapsed():
+        return elapsed_before + time.time() - t_start
+
+    while (time_mode and elapsed() < BUDGET_MIN * 60) or (not time_mode and (total == 0 or step < total)):
+        if total == 0 and step == BENCH_STEPS and not time_mode:
             sps = BENCH_STEPS / (time.time() - t_start)
             total = int(BUDGET_MIN * 60 * sps)
             print(f"speed {sps * BATCH * SEQ:.0f} tokens/s -> total_steps {total} "
                   f"({total * BATCH * SEQ:,} tokens)", flush=True)
-        lr = lr_at(step, total or 10 ** 9)
+        lr = lr_at(step, total or 10 ** 9, elapsed() / (BUDGET_MIN * 60) if time_mode else None)
         for g in opt.param_groups:
             g["lr"] = lr
         x, y = batch(train, rng, BATCH)
@@ -121,7 +128,7 @@ def main():
             el = elapsed_before + time.time() - t_start
             print(f"step {step}/{total} loss {loss.item():.3f} ema {loss_ema:.3f} lr {lr:.2e} "
                   f"elapsed {el / 60:.1f} min", flush=True)
-        if step % EVAL_EVERY == 0 or step == total:
+        if step % EVAL_EVERY == 0 or step == total or (time_mode and elapsed() >= BUDGET_MIN * 60):
             vl = evaluate(model, val)
             history.append({"step": step, "train_loss_ema": loss_ema, "val_loss": vl,
                             "tokens": step * BATCH * SEQ})
