@@ -35,6 +35,8 @@ internal static class TokenizerFixtures
 
     private static readonly Lazy<Tokenizer> SentencePiece = new(() => Tokenizer.FromFile(TestData("sp_bpe_tokenizer.json")));
 
+    public static string RepoRootPath => RepoRoot.Value;
+
     public static string TestData(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", "Tokenizers", name);
 
     /// <summary>A file from tests/js/node_modules; fails (never skips) when the fixtures are not installed.</summary>
