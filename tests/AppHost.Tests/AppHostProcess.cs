@@ -46,13 +46,14 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>AppHost.dll in the AppHost's own output folder (where the build wrote service-projects.txt).</summary>
+    /// <summary>AppHost.dll in the AppHost's own output folder (where the build wrote service-projects.txt):
+    /// a sibling of this test assembly's folder, <c>{artifacts}/bin/AppHost/{config}/</c>.</summary>
     public static string AppHostDll
     {
         get
         {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Name; // artifacts/bin/AppHost.Tests/<config>
-            var dll = Path.Combine(RepoRoot, "artifacts", "bin", "AppHost", configuration, "AppHost.dll");
+            var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)); // {artifacts}/bin/AppHost.Tests/{config}
+            var dll = Path.Combine(testDir.Parent!.Parent!.FullName, "AppHost", testDir.Name, "AppHost.dll");
             return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build Suite.sln first.");
         }
     }
