@@ -73,9 +73,10 @@ public static partial class MatMul
             }
             return;
         }
-        for (nint c0 = 0; c0 < k; c0 += KBlock)
+        nint block = a.M >= 2 ? KBlock : k; // one x row uses a weight tile once: stream whole rows
+        for (nint c0 = 0; c0 < k; c0 += block)
         {
-            var span = Span<T, TV>(k, c0, k, 0);
+            var span = Span<T, TV>(k, c0, k, 0, block);
             int j = n0;
             for (; j + 4 <= n1; j += 4)
             {
@@ -95,9 +96,9 @@ public static partial class MatMul
         }
     }
 
-    private static KSpan Span<T, TV>(nint k, nint c0, nint wStride, nint wOffset) where T : IF32Lanes<TV> where TV : struct
+    private static KSpan Span<T, TV>(nint k, nint c0, nint wStride, nint wOffset, nint block = KBlock) where T : IF32Lanes<TV> where TV : struct
     {
-        nint c1 = Math.Min(k, c0 + KBlock);
+        nint c1 = Math.Min(k, c0 + block);
         return new KSpan(k, c0, c0 + (c1 - c0) / T.Count * T.Count, c1, c0 == 0, wStride, wOffset);
     }
 
@@ -121,11 +122,18 @@ public static partial class MatMul
         nint k = a.K;
         int n4 = n0 + (n1 - n0) / 4 * 4;
         int i = 0;
-        for (; i + 6 <= a.M; i += 6)
+        for (; i + 6 <= a.M && a.M - i != 8; i += 6)
         {
             for (int j = n0; j < n4; j += 4)
             {
                 Tile6x4<T, TV>(a.X + i * k, span, w, span.Row(j), a.Y + (nint)i * a.N + j, a.N, a.Bias == null ? null : a.Bias + j);
+            }
+        }
+        for (; i + 4 <= a.M; i += 4) // 8 = 4 + 4, or the remainder after the 6-row tiles
+        {
+            for (int j = n0; j < n4; j += 4)
+            {
+                Tile4x4<T, TV>(a.X + i * k, span, w, span.Row(j), a.Y + (nint)i * a.N + j, a.N, a.Bias == null ? null : a.Bias + j);
             }
         }
         for (; i < a.M; i++)

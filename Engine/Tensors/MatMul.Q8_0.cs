@@ -60,7 +60,7 @@ public static partial class MatMul
         switch (width)
         {
             case SimdWidth.Vector512: Q8Rows<Q8x512, Vector512<float>, Vector512<short>>(a, xq, xd, n0, n1); break;
-            case SimdWidth.AvxVnni: Q8Rows<Q8Vnni256, Vector256<float>, Vector256<sbyte>>(a, xq, xd, n0, n1); break;
+            case SimdWidth.AvxVnni: Q8Rows<Q8Vnni256, Vector256<float>, VnniBlock>(a, xq, xd, n0, n1); break;
             case SimdWidth.Vector256: Q8Rows<Q8x256, Vector256<float>, Short256x2>(a, xq, xd, n0, n1); break;
             case SimdWidth.Vector128: Q8Rows<Q8x128, Vector128<float>, Short128x4>(a, xq, xd, n0, n1); break;
             default: Q8Scalar(a, xq, xd, n0, n1); break;
@@ -78,12 +78,12 @@ public static partial class MatMul
     {
         int blocks = a.K / Q8_0.BlockSize;
         float* sc = stackalloc float[4 * ScaleGroup]; // [row of tile, block of group]
-        sbyte* w = (sbyte*)a.W;
+        byte* w = (byte*)a.W;
         for (int j = n0; j < n1; j += 4)
         {
             int valid = Math.Min(4, n1 - j);
             int j1 = j + Math.Min(1, valid - 1), j2 = j + Math.Min(2, valid - 1), j3 = j + Math.Min(3, valid - 1);
-            sbyte* w0 = w + (nint)j * a.K, w1 = w + (nint)j1 * a.K, w2 = w + (nint)j2 * a.K, w3 = w + (nint)j3 * a.K;
+            byte* w0 = w + (nint)j * a.K, w1 = w + (nint)j1 * a.K, w2 = w + (nint)j2 * a.K, w3 = w + (nint)j3 * a.K;
             ushort* s0 = a.Scales + (nint)j * blocks, s1 = a.Scales + (nint)j1 * blocks, s2 = a.Scales + (nint)j2 * blocks, s3 = a.Scales + (nint)j3 * blocks;
             for (int i = 0; i < a.M; i++)
             {
@@ -145,10 +145,10 @@ public static partial class MatMul
     internal static unsafe void Q8Scalar(in Args a, sbyte* xq /*[m, k]*/, float* xd /*[m, k/32]*/, int n0, int n1)
     {
         int blocks = a.K / Q8_0.BlockSize;
-        sbyte* w = (sbyte*)a.W;
+        byte* w = (byte*)a.W;
         for (int j = n0; j < n1; j++)
         {
-            sbyte* wr = w + (long)j * a.K;
+            byte* wr = w + (long)j * a.K;
             ushort* ws = a.Scales + (long)j * blocks;
             for (int i = 0; i < a.M; i++)
             {
@@ -160,9 +160,9 @@ public static partial class MatMul
                     int dot = 0;
                     for (int c = b * Q8_0.BlockSize; c < (b + 1) * Q8_0.BlockSize; c++)
                     {
-                        dot += wr[c] * xr[c];
+                        dot += (wr[c] - 128) * xr[c];
                     }
-                    sum += dot * (HalfVector.Scalar(ws[b]) * xs[b]);
+                    sum += dot * (HalfVector.Reference(ws[b]) * xs[b]);
                 }
                 a.Y[(long)i * a.N + j] = sum + (a.Bias != null ? a.Bias[j] : 0f);
             }

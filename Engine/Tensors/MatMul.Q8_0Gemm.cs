@@ -32,7 +32,8 @@ public static partial class MatMul
     /// <summary>Rows [n0, n1) of y through dequantized panels on the chosen float width.</summary>
     internal static void Q8PanelRows(in Args a, int n0, int n1, SimdWidth width)
     {
-        switch (Simd.ForFloat(width))
+        // the AVX-VNNI choice is about int8 dot products; the panel GEMM runs on the widest float path
+        switch (width == SimdWidth.AvxVnni ? Simd.Best : width)
         {
             case SimdWidth.Vector512: Q8PanelRows<F32x512, Vector512<float>>(a, n0, n1); break;
             case SimdWidth.Vector256: Q8PanelRows<F32x256, Vector256<float>>(a, n0, n1); break;
@@ -67,31 +68,33 @@ public static partial class MatMul
         int blocksPerRow = a.K / Q8_0.BlockSize;
         for (int r = r0; r < r1; r++)
         {
-            sbyte* q = (sbyte*)a.W + (nint)r * a.K;
+            byte* q = (byte*)a.W + (nint)r * a.K;
             ushort* scales = a.Scales + (nint)r * blocksPerRow;
             float* dst = panel + (nint)(r - r0) * PanelStride - c0;
             for (int c = c0; c < c1; c += Q8_0.BlockSize)
             {
                 float d = HalfVector.Scalar(scales[c / Q8_0.BlockSize]);
+                var bias = Vector128.Create((byte)0x80); // offset binary back to int8
                 if (Avx512F.IsSupported)
                 {
                     var s = Vector512.Create(d);
-                    (Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load(q + c))) * s).Store(dst + c);
-                    (Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load(q + c + 16))) * s).Store(dst + c + 16);
+                    (Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32((Vector128.Load(q + c) ^ bias).AsSByte())) * s).Store(dst + c);
+                    (Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32((Vector128.Load(q + c + 16) ^ bias).AsSByte())) * s).Store(dst + c + 16);
                 }
                 else if (Avx2.IsSupported)
                 {
                     var s = Vector256.Create(d);
                     for (int i = 0; i < Q8_0.BlockSize; i += 8)
                     {
-                        (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(q + c + i)) * s).Store(dst + c + i);
+                        var eight = Vector128.CreateScalar(*(ulong*)(q + c + i)).AsByte() ^ bias;
+                        (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(eight.AsSByte())) * s).Store(dst + c + i);
                     }
                 }
                 else
                 {
                     for (int i = 0; i < Q8_0.BlockSize; i++)
                     {
-                        dst[c + i] = d * q[c + i];
+                        dst[c + i] = d * (sbyte)(q[c + i] ^ 0x80);
                     }
                 }
             }

@@ -33,6 +33,10 @@ public static partial class MatMul
         {
             throw new ArgumentException($"bias holds {bias.Length} floats but the weight has n={n} rows (pass an empty span for no bias)", nameof(bias));
         }
+        if (y.Overlaps(x) || y.Overlaps(bias))
+        {
+            throw new ArgumentException("y must not overlap x or bias: MatMul reads x while other threads write y", nameof(y));
+        }
         if (m == 0)
         {
             return;

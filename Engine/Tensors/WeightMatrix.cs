@@ -2,12 +2,13 @@ namespace LlmSuite.Engine.Tensors;
 
 /// <summary>
 /// Weight matrix W [rows = out features n, cols = in features k], row-major, in 64-byte aligned native memory.
-/// F32 and BF16 are stored as-is; Q8_0 is stored as two planes: int8 quants [rows, cols] and f16 scales
-/// [rows, cols / 32], so kernels stream each row contiguously.
+/// F32 and BF16 are stored as-is; Q8_0 is stored as two planes, quants [rows, cols] in offset binary (q + 128 as a
+/// byte, the unsigned operand AVX-VNNI multiplies) and f16 scales [rows, cols / 32], so kernels stream each row
+/// contiguously.
 /// </summary>
 public sealed unsafe class WeightMatrix : IDisposable
 {
-    private readonly NativeBuffer _data;     // F32: float[rows*cols]; BF16: ushort[rows*cols]; Q8_0: sbyte[rows*cols]
+    private readonly NativeBuffer _data;     // F32: float[rows*cols]; BF16: ushort[rows*cols]; Q8_0: byte[rows*cols] = q + 128
     private readonly NativeBuffer? _scales;  // Q8_0 only: f16 bits [rows, cols / 32]
 
     private WeightMatrix(int rows, int cols, WeightType type)
@@ -49,7 +50,7 @@ public sealed unsafe class WeightMatrix : IDisposable
     /// <summary>Bytes of weight data read by one full pass over the matrix (quants plus scales for Q8_0).</summary>
     public long ByteSize { get; }
 
-    /// <summary>Start of the element plane (float*, ushort* bf16 or sbyte* quants depending on <see cref="Type"/>).</summary>
+    /// <summary>Start of the element plane (float*, ushort* bf16 or byte* offset-binary quants depending on <see cref="Type"/>).</summary>
     internal void* Data => _data.Pointer;
 
     /// <summary>Q8_0 only: f16 scale bits [rows, cols / 32].</summary>
@@ -103,7 +104,7 @@ public sealed unsafe class WeightMatrix : IDisposable
             w.Dispose();
             throw new ArgumentException($"Q8_0 [{rows}, {cols}] needs {blocks * Q8_0.BlockBytes} bytes of blocks, got {ggufBlocks.Length}", nameof(ggufBlocks));
         }
-        sbyte* q = (sbyte*)w.Data;
+        byte* q = (byte*)w.Data;
         ushort* s = w.Scales;
         for (long b = 0; b < blocks; b++)
         {
@@ -115,7 +116,11 @@ public sealed unsafe class WeightMatrix : IDisposable
                 throw new ArgumentException($"Q8_0 block {b} (row {b / (cols / Q8_0.BlockSize)}) has a non-finite f16 scale 0x{scale:X4}; the weights are corrupt", nameof(ggufBlocks));
             }
             s[b] = scale;
-            block.Slice(2).CopyTo(new Span<byte>(q + b * Q8_0.BlockSize, Q8_0.BlockSize));
+            byte* dst = q + b * Q8_0.BlockSize;
+            for (int i = 0; i < Q8_0.BlockSize; i++)
+            {
+                dst[i] = (byte)(block[2 + i] ^ 0x80);
+            }
         }
         return w;
     }
@@ -133,8 +138,13 @@ public sealed unsafe class WeightMatrix : IDisposable
             for (int b = 0; b < blocksPerRow; b++)
             {
                 long block = (long)r * blocksPerRow + b;
-                Half d = Q8_0.QuantizeBlock(row.AsSpan(b * Q8_0.BlockSize, Q8_0.BlockSize), new Span<sbyte>((sbyte*)w.Data + block * Q8_0.BlockSize, Q8_0.BlockSize));
+                Half d = Q8_0.QuantizeBlock(row.AsSpan(b * Q8_0.BlockSize, Q8_0.BlockSize), q);
                 w.Scales[block] = BitConverter.HalfToUInt16Bits(d);
+                byte* dst = (byte*)w.Data + block * Q8_0.BlockSize;
+                for (int i = 0; i < Q8_0.BlockSize; i++)
+                {
+                    dst[i] = (byte)(q[i] + 128);
+                }
             }
         }
         return w;
@@ -165,11 +175,11 @@ public sealed unsafe class WeightMatrix : IDisposable
                 }
                 break;
             default:
-                sbyte* q = (sbyte*)Data + start;
+                byte* q = (byte*)Data + start;
                 ushort* s = Scales + start / Q8_0.BlockSize;
                 for (int i = 0; i < Cols; i++)
                 {
-                    dst[i] = (float)BitConverter.UInt16BitsToHalf(s[i / Q8_0.BlockSize]) * q[i];
+                    dst[i] = (float)BitConverter.UInt16BitsToHalf(s[i / Q8_0.BlockSize]) * (sbyte)(q[i] ^ 0x80);
                 }
                 break;
         }

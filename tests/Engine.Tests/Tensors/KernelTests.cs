@@ -122,4 +122,13 @@ public class KernelTests
         var ex = Assert.Throws<ArgumentException>(() => MatMul.Forward(new float[3], 1, w, new float[3], new float[2]));
         Assert.Contains("bias", ex.Message);
     }
+
+    [Fact]
+    public void MatMulForward_YOverlapsX_Throws()
+    {
+        using var w = WeightMatrix.FromF32(new float[4], 2, 2);
+        var buffer = new float[4];
+        var ex = Assert.Throws<ArgumentException>(() => MatMul.Forward(buffer.AsSpan(0, 2), 1, w, default, buffer.AsSpan(1, 2)));
+        Assert.Contains("overlap", ex.Message);
+    }
 }
