@@ -12,15 +12,24 @@ public class AppHostProcessTests
     private static int[] Pids(JsonElement state) => [.. Resources(state).Select(r => r.GetProperty("pid").GetInt32())];
 
     [Fact]
-    public async Task Run_CtrlC_AllResourcesHealthyThenNoProcessLeft()
+    public async Task Run_CtrlC_EveryResourceHealthyThenNoProcessLeft()
     {
         await using var host = AppHostProcess.Start(NewSuiteDirectory());
         var state = await host.WaitReadyAsync();
 
         var redis = Assert.Single(Resources(state), r => r.GetProperty("resource").GetString() == "redis");
-        Assert.Equal("up", redis.GetProperty("status").GetString());
         var port = redis.GetProperty("port").GetInt32();
-        Assert.True(AppHostProcess.PortAccepts(port));
+        using var http = new HttpClient();
+        foreach (var resource in Resources(state))
+        {
+            Assert.Equal("up", resource.GetProperty("status").GetString());
+            Assert.True(AppHostProcess.PortAccepts(resource.GetProperty("port").GetInt32()));
+            if (resource.GetProperty("url").GetString() is { } url && url.StartsWith("http://", StringComparison.Ordinal))
+            {
+                using var health = await http.GetAsync(url + "/health");
+                Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+            }
+        }
         Assert.Contains("The suite is ready", host.Output);
         Assert.Contains("[redis]", host.Output);
         var pids = Pids(state);
