@@ -84,6 +84,33 @@ public class BatchForwardTests
         Assert.True(Golden.RelativeMaxError(logits.AsSpan(V, V), seq1.AsSpan((Prompts[2].Length - 1) * V, V)) <= Tolerance);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Forward_MultiBlockCache_MatchesPyTorch(int blockSize)
+    {
+        // attention walks the cache block by block with an online softmax; small blocks exercise the rescaling path
+        Golden g = Golden.Load("llama");
+        using TransformerModel model = ModelLoader.Load(Golden.Dir("llama"));
+        var cache = new ContiguousKvCache(model.Config.NumLayers, 1, 64, model.Config.NumKvHeads, model.Config.HeadDim, blockSize);
+        var batch = new ForwardBatch(64, 1);
+        batch.Add(0, g.Prompt, 0, allLogits: true);
+        float[] logits = new float[g.Prompt.Length * model.VocabSize];
+        model.Forward(batch, cache, logits);
+        Assert.True(Golden.RelativeMaxError(logits, g.Logits) <= 1e-4);
+        int position = g.Prompt.Length;
+        int next = ModelRunner.ArgMax(logits.AsSpan((g.Prompt.Length - 1) * model.VocabSize, model.VocabSize));
+        for (int i = 0; i < g.Greedy.Length; i++)
+        {
+            Assert.Equal(g.Greedy[i], next);
+            batch.Clear();
+            batch.Add(0, new[] { next }, position++);
+            model.Forward(batch, cache, logits);
+            next = ModelRunner.ArgMax(logits.AsSpan(0, model.VocabSize));
+        }
+    }
+
     [Fact]
     public void Forward_TooManyTokens_ThrowsNamingLimit()
     {
