@@ -6,6 +6,6 @@ namespace LlmSuite.Engine.Scheduling;
 /// <param name="Count">Tokens to compute this step.</param>
 public readonly record struct ScheduledSequence(Sequence Sequence, int Start, int Count)
 {
-    /// <summary>Whether this step computes the sequence's last token, so its logits are sampled.</summary>
-    public bool Samples => Start + Count == Sequence.Length;
+    /// <summary>Whether this step computes the sequence's last token (at scheduling time), so its logits are sampled.</summary>
+    public bool Samples { get; } = Start + Count == Sequence.Length;
 }

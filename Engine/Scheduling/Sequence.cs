@@ -12,20 +12,27 @@ public sealed class Sequence
 {
     private readonly List<int> _tokens;
 
-    /// <summary>Creates a waiting sequence.</summary>
-    public Sequence(long id, ReadOnlySpan<int> promptTokens, ulong rootHash, int priority = 0, long arrival = 0)
+    /// <summary>
+    /// Creates a waiting sequence over <paramref name="tokens"/>, of which the first <paramref name="promptLength"/>
+    /// (all when negative) are the prompt and the rest already generated (a forked n &gt; 1 sample).
+    /// </summary>
+    public Sequence(long id, ReadOnlySpan<int> tokens, ulong rootHash, int priority = 0, long arrival = 0, int promptLength = -1)
     {
-        if (promptTokens.IsEmpty)
+        if (tokens.IsEmpty)
         {
-            throw new ArgumentException("a sequence needs at least one prompt token", nameof(promptTokens));
+            throw new ArgumentException("a sequence needs at least one prompt token", nameof(tokens));
+        }
+        if (promptLength > tokens.Length || promptLength == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(promptLength), $"prompt length {promptLength} must be in [1, {tokens.Length}]");
         }
         Id = id;
-        _tokens = new List<int>(promptTokens.Length + 16);
-        foreach (int t in promptTokens)
+        _tokens = new List<int>(tokens.Length + 16);
+        foreach (int t in tokens)
         {
             _tokens.Add(t);
         }
-        PromptLength = promptTokens.Length;
+        PromptLength = promptLength < 0 ? tokens.Length : promptLength;
         Blocks = new BlockTable(rootHash);
         Priority = priority;
         Arrival = arrival;
