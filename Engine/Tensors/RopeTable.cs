@@ -12,7 +12,10 @@ public sealed class RopeTable
     private readonly float[] _cos; // [maxPositions, headDim / 2]
     private readonly float[] _sin; // [maxPositions, headDim / 2]
 
-    /// <summary>Precomputes cos/sin of position * inv_freq, inv_freq = theta^(-2i/headDim), optionally scaled.</summary>
+    /// <summary>
+    /// Precomputes cos/sin of position · inv_freq, inv_freq = theta^(-2i/headDim), optionally scaled; the table takes
+    /// maxPositions · headDim · 4 bytes, so pass the context length actually served rather than a model's maximum.
+    /// </summary>
     public RopeTable(int headDim, int maxPositions, double theta, RopeScaling? scaling = null)
     {
         if (headDim <= 0 || headDim % 2 != 0)

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace LlmSuite.Engine.Tensors;
 
 /// <summary>
@@ -116,11 +118,7 @@ public sealed unsafe class WeightMatrix : IDisposable
                 throw new ArgumentException($"Q8_0 block {b} (row {b / (cols / Q8_0.BlockSize)}) has a non-finite f16 scale 0x{scale:X4}; the weights are corrupt", nameof(ggufBlocks));
             }
             s[b] = scale;
-            byte* dst = q + b * Q8_0.BlockSize;
-            for (int i = 0; i < Q8_0.BlockSize; i++)
-            {
-                dst[i] = (byte)(block[2 + i] ^ 0x80);
-            }
+            (Vector256.Create(block.Slice(2)) ^ Vector256.Create((byte)0x80)).Store(q + b * Q8_0.BlockSize);
         }
         return w;
     }

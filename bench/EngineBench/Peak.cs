@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -19,6 +20,7 @@ internal static class Peak
 
     private static float s_sink;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Run(int iterations)
     {
         var m = Vector512.Create(0.999999f);
