@@ -23,7 +23,7 @@ public class MatMulParityTests
     public void Forward_F32EachWidth_MatchesScalar(string widthName, int m)
     {
         var width = Enum.Parse<SimdWidth>(widthName);
-        foreach (int k in new[] { 1, 7, 16, 33, 100, 257 })
+        foreach (int k in new[] { 1, 7, 16, 33, 100, 257, 2100 })   // 2100: three k cache blocks, the last with a tail
         {
             float[] w = TensorTestUtil.Random(9 * k, 20 + k);
             using var wm = WeightMatrix.FromF32(w, 9, k);
@@ -36,7 +36,7 @@ public class MatMulParityTests
     public void Forward_BF16EachWidth_MatchesScalar(string widthName, int m)
     {
         var width = Enum.Parse<SimdWidth>(widthName);
-        foreach (int k in new[] { 1, 9, 48, 257 })
+        foreach (int k in new[] { 1, 9, 48, 257, 1030 })
         {
             ushort[] w = TensorTestUtil.Random(7 * k, 30 + k).Select(v => (ushort)(BitConverter.SingleToInt32Bits(v) >> 16)).ToArray();
             using var wm = WeightMatrix.FromBF16(w, 7, k, keepBF16: true);

@@ -8,6 +8,9 @@ public class MatMulTests
     [InlineData(1, 7, 5)]
     [InlineData(3, 33, 9)]
     [InlineData(17, 100, 13)]
+    [InlineData(7, 1100, 300)]   // GEMM path: two k blocks, two n blocks of 256 rows, several pool chunks, a 2-row n tail
+    [InlineData(8, 1030, 258)]   // 8 rows = two 4x4 tiles
+    [InlineData(3, 2049, 70)]    // decode path over three k blocks
     public void Forward_F32_MatchesDoubleReference(int m, int k, int n)
     {
         float[] x = TensorTestUtil.Random(m * k, 1);

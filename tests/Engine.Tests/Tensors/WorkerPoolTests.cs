@@ -140,4 +140,21 @@ public unsafe class WorkerPoolTests
     {
         Assert.Equal(Environment.ProcessorCount, WorkerPool.Threads);
     }
+
+    [Fact]
+    public void ActiveThreads_ClampedToRange()
+    {
+        int saved = WorkerPool.ActiveThreads;
+        try
+        {
+            WorkerPool.ActiveThreads = 0;
+            Assert.Equal(1, WorkerPool.ActiveThreads);
+            WorkerPool.ActiveThreads = 1000;
+            Assert.Equal(WorkerPool.Threads, WorkerPool.ActiveThreads);
+        }
+        finally
+        {
+            WorkerPool.ActiveThreads = saved;
+        }
+    }
 }
