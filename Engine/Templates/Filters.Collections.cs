@@ -17,7 +17,9 @@ internal static partial class Filters
 
             case "last":
             {
-                var items = value is PyDict ? throw new TemplateException("'dict' object is not reversible") : PyAccess.Iterate(value);
+                var items = value is PyIterator { IsView: false } it
+                    ? throw new TemplateException($"'{it.TypeName}' object is not reversible")
+                    : PyAccess.Iterate(value);
                 return items.Count > 0 ? items[^1] : Undefined.WithHint("No last item, sequence was empty.");
             }
 
@@ -26,7 +28,7 @@ internal static partial class Filters
             case "items":
                 if (value is Undefined)
                 {
-                    return new List<object?>();
+                    return PyIterator.Generator([]);
                 }
 
                 if (value is not PyDict dict)
@@ -34,23 +36,23 @@ internal static partial class Filters
                     throw new TemplateException("Can only get item pairs from a mapping.");
                 }
 
-                return dict.Items.Select(kv => (object?)new PyTuple([PyDict.KeyValue(kv.Key), kv.Value])).ToList();
+                return PyIterator.Generator(dict.Items.Select(kv => (object?)new PyTuple([PyDict.KeyValue(kv.Key), kv.Value])).ToList());
             case "join":
                 return Join(value, PyRepr.Str(args.Get(0, "d", "")), args.Get(1, "attribute"));
             case "dictsort":
                 return DictSort(value, PyOps.Truthy(args.Get(0, "case_sensitive", false)), PyRepr.Str(args.Get(1, "by", "key")), PyOps.Truthy(args.Get(2, "reverse", false)));
             case "map":
-                return Map(interp, value, args);
+                return PyIterator.Generator(Map(interp, value, args));
             case "select":
             case "reject":
-                return SelectOrReject(interp, value, args, name == "select", attribute: false);
+                return PyIterator.Generator(SelectOrReject(interp, value, args, name == "select", attribute: false));
             case "selectattr":
             case "rejectattr":
-                return SelectOrReject(interp, value, args, name == "selectattr", attribute: true);
+                return PyIterator.Generator(SelectOrReject(interp, value, args, name == "selectattr", attribute: true));
             case "unique":
-                return Unique(value, PyOps.Truthy(args.Get(0, "case_sensitive", false)), args.Get(1, "attribute"));
+                return PyIterator.Generator(Unique(value, PyOps.Truthy(args.Get(0, "case_sensitive", false)), args.Get(1, "attribute")));
             case "batch":
-                return Batch(value, ToInt(args.Get(0, "linecount")), args.Has(1, "fill_with") ? args.Get(1, "fill_with") : NoFill);
+                return PyIterator.Generator(Batch(value, ToInt(args.Get(0, "linecount")), args.Has(1, "fill_with") ? args.Get(1, "fill_with") : NoFill));
             case "sum":
             {
                 var attribute = args.Get(0, "attribute");
@@ -76,9 +78,16 @@ internal static partial class Filters
                     return string.Concat(cps);
                 }
 
-                var list = new List<object?>(PyAccess.Iterate(value));
-                list.Reverse();
-                return list;
+                var reversed = new List<object?>(PyAccess.Iterate(value));
+                reversed.Reverse();
+                return value switch
+                {
+                    List<object?> => PyIterator.Generator(reversed, "list_reverseiterator"),
+                    PyDict => PyIterator.Generator(reversed, "dict_reversekeyiterator"),
+                    PyIterator { IsView: false } => reversed,
+                    PyIterator view => PyIterator.Generator(reversed, view.TypeName.Replace("dict_", "dict_reverse") + "iterator"),
+                    _ => PyIterator.Generator(reversed, "reversed"),
+                };
             default:
                 throw new TemplateException($"No filter named '{name}'.");
         }
@@ -142,11 +151,18 @@ internal static partial class Filters
         return sorted.Cast<object?>().ToList();
     }
 
-    private static List<T> StableSort<T>(List<T> items, Func<T, object?> key, bool reverse)
+    private static List<T> StableSort<T>(List<T> items, Func<T, object?> key, bool reverse, bool equalityFirst = false)
     {
-        var comparer = Comparer<object?>.Create((a, b) => PyOps.Compare(a, b, "<"));
+        var comparer = Comparer<object?>.Create((a, b) => equalityFirst && PyOps.Eq(a, b) ? 0 : PyOps.Compare(a, b, "<"));
         var ordered = reverse ? items.OrderByDescending(key, comparer) : items.OrderBy(key, comparer);
-        return ordered.ToList();
+        try
+        {
+            return ordered.ToList();
+        }
+        catch (InvalidOperationException e) when (e.InnerException is TemplateException inner)
+        {
+            throw new TemplateException(inner.Message);
+        }
     }
 
     private static List<object?> Map(Interpreter interp, object? value, CallArgs args)
@@ -300,9 +316,12 @@ internal static partial class Filters
         return best;
     }
 
+    /// <summary>Jinja's <c>sort</c>: keys are lists (one entry per comma-separated attribute), so equal items
+    /// are never ordered with <c>&lt;</c>.</summary>
     private static List<object?> Sort(object? value, bool reverse, bool caseSensitive, object? attribute)
     {
         var items = new List<object?>(PyAccess.Iterate(value));
-        return StableSort(items, item => SortKey(attribute is null ? item : GetPath(item, attribute), caseSensitive), reverse);
+        object?[] parts = attribute is string s ? s.Split(',') : [attribute];
+        return StableSort(items, item => (object?)parts.Select(p => SortKey(p is null ? item : GetPath(item, p), caseSensitive)).ToList(), reverse, equalityFirst: true);
     }
 }

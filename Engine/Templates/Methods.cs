@@ -39,6 +39,11 @@ internal static class Methods
 
     private static object? CallStr(string s, string name, CallArgs args)
     {
+        if (args.Keywords.Length > 0 && name is not ("split" or "rsplit" or "splitlines" or "format" or "expandtabs" or "encode"))
+        {
+            throw new TemplateException($"str.{name}() takes no keyword arguments");
+        }
+
         switch (name)
         {
             case "strip": return PyString.Strip(s, OptStr(args, 0, "chars"), true, true);
@@ -340,11 +345,11 @@ internal static class Methods
         switch (name)
         {
             case "items":
-                return d.Items.Select(kv => (object?)new PyTuple([PyDict.KeyValue(kv.Key), kv.Value])).ToList();
+                return PyIterator.View("dict_items", d.Items.Select(kv => (object?)new PyTuple([PyDict.KeyValue(kv.Key), kv.Value])).ToList());
             case "keys":
-                return d.Keys.Select(PyDict.KeyValue).ToList();
+                return PyIterator.View("dict_keys", d.Keys.Select(PyDict.KeyValue).ToList());
             case "values":
-                return d.Values.ToList();
+                return PyIterator.View("dict_values", d.Values.ToList());
             case "get":
                 return d.TryGetValue(args.Get(0, "key"), out var v) ? v : args.Get(1, "default");
             case "copy":

@@ -128,6 +128,8 @@ internal static class PyAccess
                 return i >= 0 ? t.Items[i] : Undefined.ForMember(obj, key);
             }
 
+            case PyIterator it:
+                throw new TemplateException($"'{it.TypeName}' object is not subscriptable");
             case string s when key is long or bool:
             {
                 if (!PyString.HasSurrogates(s))
@@ -183,7 +185,7 @@ internal static class PyAccess
             }
 
             default:
-                throw new TemplateException($"{PyRepr.Repr(PyRepr.TypeName(obj))} object is not subscriptable");
+                throw new TemplateException($"'{PyRepr.TypeName(obj)}' object is not subscriptable");
         }
     }
 
@@ -216,6 +218,7 @@ internal static class PyAccess
         PyTuple t => t.Items,
         string s => PyString.ToCharList(s),
         PyDict d => d.Keys.Select(PyDict.KeyValue).ToList(),
+        PyIterator it => it.Consume(),
         Undefined => [],
         _ => throw new TemplateException($"{PyRepr.Repr(PyRepr.TypeName(obj))} object is not iterable"),
     };
@@ -230,6 +233,7 @@ internal static class PyAccess
         Undefined => 0,
         Namespace ns => throw new TemplateException("object of type 'Namespace' has no len()"),
         LoopContext loop => loop.Length,
+        PyIterator { IsView: true } view => view.ViewCount,
         _ => throw new TemplateException($"object of type {PyRepr.Repr(PyRepr.TypeName(obj))} has no len()"),
     };
 }

@@ -15,6 +15,7 @@ internal static class PyOps
         List<object?> list => list.Count > 0,
         PyDict d => d.Count > 0,
         PyTuple t => t.Count > 0,
+        PyIterator { IsView: true } view => view.ViewCount > 0,
         Undefined => false,
         _ => true,
     };
@@ -204,6 +205,16 @@ internal static class PyOps
                 return false;
             case PyDict d:
                 return d.ContainsKey(item);
+            case PyIterator it:
+                foreach (var x in it.Consume())
+                {
+                    if (Eq(x, item))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             case Undefined:
                 return false;
             default:

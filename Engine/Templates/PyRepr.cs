@@ -106,6 +106,14 @@ internal static class PyRepr
             case Undefined:
                 sb.Append("Undefined");
                 break;
+            case PyIterator { IsView: true } view:
+                sb.Append(view.TypeName).Append('(');
+                AppendRepr(sb, view.Peek() as List<object?> ?? [.. view.Peek()]);
+                sb.Append(')');
+                break;
+            case PyIterator it:
+                sb.Append('<').Append(it.TypeName).Append(" object>");
+                break;
             case LoopContext loop:
                 sb.Append("<LoopContext ").Append(loop.Index).Append('/').Append(loop.Length).Append('>');
                 break;
@@ -290,6 +298,7 @@ internal static class PyRepr
         LoopContext => "LoopContext",
         BoundMethod => "builtin_function_or_method",
         Macro => "Macro",
+        PyIterator it => it.TypeName,
         _ => "function",
     };
 

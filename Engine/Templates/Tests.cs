@@ -28,9 +28,9 @@ internal static class Tests
             case "number": return value is long or double or bool;
             case "string": return value is string;
             case "mapping": return value is PyDict;
-            case "iterable": return value is string or List<object?> or PyTuple or PyDict or Undefined;
+            case "iterable": return value is string or List<object?> or PyTuple or PyDict or Undefined or PyIterator;
             case "sequence": return value is string or List<object?> or PyTuple or PyDict or Undefined;
-            case "callable": return value is PyCallable or LoopContext;
+            case "callable": return value is PyCallable or LoopContext or Undefined;
             case "escaped": return false;
             case "sameas":
             {

@@ -60,4 +60,29 @@ for (const [key, entry] of Object.entries(e2e)) {
   extras.push({ id: `e2e/${slug}`, template: `e2e_${slug}`, source: key, vars: entry.data });
 }
 fs.writeFileSync(path.join(outDir, "e2e_cases.json"), JSON.stringify(extras, null, 1));
-console.log(`wrote ${Object.keys(required).length} required and ${extras.length} e2e templates`);
+
+// Every distinct template embedded in an Ollama library GGUF (rendered with standard conversations).
+fs.mkdirSync(path.join(outDir, "templates", "ollama"), { recursive: true });
+const seen = new Set();
+const ollamaNames = [];
+for (const [model, text] of Object.entries(ollama)) {
+  if (seen.has(text)) continue;
+  seen.add(text);
+  const slug = model.replace(/^library\//, "").replace(/[^A-Za-z0-9.]+/g, "_");
+  fs.writeFileSync(path.join(outDir, "templates", "ollama", `${slug}.jinja`), text);
+  ollamaNames.push({ template: `ollama/${slug}`, source: model });
+}
+fs.writeFileSync(path.join(outDir, "ollama_templates.json"), JSON.stringify(ollamaNames, null, 1));
+
+// Feature snippets of the huggingface.js Jinja test-suite (templates.test.js TEST_STRINGS + TEST_CONTEXT).
+const tplFile = path.join(hfjs, "packages/jinja/test/templates.test.js");
+const tplLines = fs.readFileSync(tplFile, "utf8").split("\n");
+const sStart = tplLines.findIndex((l) => l.startsWith("const TEST_STRINGS"));
+const sEnd = tplLines.findIndex((l) => l.startsWith("const TEST_PARSED"));
+const cStart = tplLines.findIndex((l) => l.startsWith("const TEST_CONTEXT"));
+const cEnd = tplLines.findIndex((l) => l.startsWith("const EXPECTED_OUTPUTS"));
+const snippetModule = { exports: {} };
+new Function("module", [...tplLines.slice(sStart, sEnd), ...tplLines.slice(cStart, cEnd), "module.exports = { s: TEST_STRINGS, c: TEST_CONTEXT };"].join("\n"))(snippetModule);
+const hfSnippets = Object.keys(snippetModule.exports.s).map((k) => ({ id: `hfjs/${k}`, source: snippetModule.exports.s[k], vars: snippetModule.exports.c[k] ?? {} }));
+fs.writeFileSync(path.join(outDir, "hfjs_snippets_src.json"), JSON.stringify(hfSnippets, null, 1));
+console.log(`wrote ${Object.keys(required).length} required, ${extras.length} e2e, ${ollamaNames.length} ollama templates, ${hfSnippets.length} hfjs snippets`);

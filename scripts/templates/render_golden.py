@@ -203,6 +203,8 @@ CONVERSATIONS = {
     },
 }
 
+OLLAMA_CONVERSATIONS = ["multi_turn_system_nogen", "multi_turn", "tools_parallel_calls"]
+
 # Real special tokens per template family.
 TOKENS = {
     "llama3": ("<|begin_of_text|>", "<|eot_id|>"),
@@ -246,6 +248,19 @@ def main():
         f.write("\n")
     ok = sum(1 for c in cases if "output" in c)
     print(f"{len(cases)} cases: {ok} rendered, {len(cases) - ok} errors")
+
+    # Every distinct Ollama-library GGUF template with a few standard conversations (stored once).
+    conversations = {name: {"bos_token": "<s>", "eos_token": "</s>", **CONVERSATIONS[name]} for name in OLLAMA_CONVERSATIONS}
+    ollama_cases = []
+    for entry in json.loads((root / "ollama_templates.json").read_text(encoding="utf-8")):
+        source = (root / "templates" / f"{entry['template']}.jinja").read_text(encoding="utf-8")
+        for conv_name, variables in conversations.items():
+            ollama_cases.append({"id": f"{entry['template']}/{conv_name}", "template": entry["template"], "conversation": conv_name, **render(env, source, variables)})
+    with open(root / "ollama_golden.json", "w", encoding="utf-8") as f:
+        json.dump({"conversations": conversations, "cases": ollama_cases}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    ok = sum(1 for c in ollama_cases if "output" in c)
+    print(f"{len(ollama_cases)} ollama cases: {ok} rendered, {len(ollama_cases) - ok} errors")
 
 
 if __name__ == "__main__":

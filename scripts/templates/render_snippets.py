@@ -262,6 +262,21 @@ def main():
             case["syntax_error"] = e.message
             case["lineno"] = e.lineno
         cases.append(case)
+    # The huggingface.js Jinja test-suite snippets, each with its own context (outputs re-rendered here).
+    for snippet in json.loads((root / "hfjs_snippets_src.json").read_text(encoding="utf-8")):
+        case = {"id": snippet["id"], "source": snippet["source"], "vars": snippet["vars"]}
+        try:
+            case["output"] = env.from_string(snippet["source"]).render(**snippet["vars"])
+        except jinja2.TemplateSyntaxError as e:
+            case["syntax_error"] = e.message
+            case["lineno"] = e.lineno
+        except RaisedByTemplate as e:
+            case["error"] = str(e)
+            case["error_kind"] = "raise"
+        except Exception as e:  # noqa: BLE001
+            case["error"] = str(e)
+            case["error_kind"] = type(e).__name__
+        cases.append(case)
     out = {"vars": {**COMMON, **EXTRA_VARS}, "cases": cases}
     with open(root / "snippets.json", "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False, indent=1)

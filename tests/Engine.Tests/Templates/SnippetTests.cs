@@ -6,7 +6,8 @@ namespace LlmSuite.Engine.Tests.Templates;
 /// <summary>
 /// Feature snippets (whitespace control, loops, scoping, macros, literals, operators, tests, filters, Python
 /// methods, sandbox, undefined semantics, runtime and syntax errors) compared with Python Jinja2 3.1.6 output
-/// recorded in TestData/Templates/snippets.json by scripts/templates/render_snippets.py.
+/// recorded in TestData/Templates/snippets.json by scripts/templates/render_snippets.py, plus the snippets of the
+/// huggingface.js Jinja test-suite (ids <c>hfjs/*</c>, each with its own variables).
 /// </summary>
 public class SnippetTests
 {
@@ -39,6 +40,7 @@ public class SnippetTests
         }
 
         var template = ChatTemplate.Parse(source);
+        var vars = c.TryGetProperty("vars", out var own) ? GoldenCases.Variables(own) : Data.Value.Vars;
         if (c.TryGetProperty("output", out var output))
         {
             if (output.GetString() == "<parsed>")
@@ -46,11 +48,11 @@ public class SnippetTests
                 return;
             }
 
-            Assert.Equal(output.GetString(), template.Render(Data.Value.Vars, FixedClock.Instance));
+            Assert.Equal(output.GetString(), template.Render(vars, FixedClock.Instance));
             return;
         }
 
-        var err = Assert.Throws<TemplateException>(() => template.Render(Data.Value.Vars, FixedClock.Instance));
+        var err = Assert.Throws<TemplateException>(() => template.Render(vars, FixedClock.Instance));
         Assert.Equal(c.GetProperty("error").GetString(), err.Message);
         Assert.Equal(c.GetProperty("error_kind").GetString() == "raise", err.RaisedByTemplate);
     }
