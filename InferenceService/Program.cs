@@ -7,8 +7,13 @@ if (args is ["generate", .. var rest])
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddInferenceServices(args);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapInferenceApis();
 await app.RunAsync();
 return 0;
+
+/// <summary>The entry point, visible to the tests.</summary>
+public partial class Program;
