@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace LlmSuite.Engine.Sampling;
 
 /// <summary>
@@ -9,21 +7,15 @@ namespace LlmSuite.Engine.Sampling;
 /// </summary>
 internal static class RawLogprobs
 {
-    /// <summary>Gap below the max logit (nats) of the successive candidate thresholds tried for the top logprobs.</summary>
-    private static readonly float[] Widenings = [4f, 8f, 16f, float.PositiveInfinity];
-
     /// <summary>
     /// Returns the logprob of <paramref name="token"/> and sets <paramref name="top"/> to the <paramref name="k"/> most
     /// likely tokens (most likely first, ties by lower id); an empty array when k is 0.
     /// </summary>
     public static float Compute(ReadOnlySpan<float> raw /*[vocab]*/, int token, int k, SamplerScratch scratch, out TopLogprob[] top)
     {
-        var max = TensorPrimitives.Max(raw);
+        var max = SamplingKernels.Max(raw);
         SequenceSampler.CheckMax(max);
-        var work = scratch.Work.AsSpan(0, raw.Length);
-        TensorPrimitives.Subtract(raw, max, work);
-        TensorPrimitives.Exp(work, work);
-        var logSum = (float)Math.Log(TensorPrimitives.Sum(work));
+        var logSum = (float)Math.Log(SamplingKernels.ExpShifted(raw, max, scratch.Work.AsSpan(0, raw.Length)));
         if (k == 0)
         {
             top = [];
@@ -31,13 +23,7 @@ internal static class RawLogprobs
         }
 
         var keys = scratch.Keys.AsSpan(0, raw.Length);
-        var n = 0;
-        foreach (var delta in Widenings)
-        {
-            n = CandidateKeys.GatherAtLeast(raw, max - delta, keys);
-            if (n >= k)
-                break;
-        }
+        var n = CandidateKeys.GatherTop(raw, max, float.NegativeInfinity, k, keys);
         var taken = Math.Min(k, n);
         CandidateKeys.SelectSmallest(keys[..n], taken);
         keys[..taken].Sort();

@@ -31,9 +31,6 @@ public sealed class SequenceSampler
     private readonly PenaltyState _penalties;
     private Xoshiro256StarStar _rng;
 
-    /// <summary>Gap below the max logit (nats) of the successive candidate thresholds tried for top-k.</summary>
-    private static readonly float[] TopKWidenings = [4f, 8f, 16f, 32f, float.PositiveInfinity];
-
     /// <summary>Creates the state of one sequence; validates <paramref name="p"/> (throws <see cref="SamplingParamsException"/>).</summary>
     /// <param name="p">Request parameters.</param>
     /// <param name="promptTokens">Prompt token ids (repetition penalty); each in [0, vocabSize).</param>
@@ -116,7 +113,7 @@ public sealed class SequenceSampler
 
     private static int Greedy(ReadOnlySpan<float> x /*[vocab]*/)
     {
-        var index = TensorPrimitives.IndexOfMax(x);
+        var index = SamplingKernels.ArgMax(x);
         CheckMax(x[index]);
         return index;
     }
@@ -133,66 +130,63 @@ public sealed class SequenceSampler
 
     private int SampleRandom(Span<float> x /*[vocab]*/, SamplerScratch scratch)
     {
-        if (_temperature != 1f)
-            TensorPrimitives.Divide(x, _temperature, x);
-        var max = TensorPrimitives.Max(x);
+        var max = _temperature != 1f ? SamplingKernels.DivideAndMax(x, _temperature) : SamplingKernels.Max(x);
         CheckMax(max);
+        // min_p: p_i < min_p * p_max  <=>  x_i < max + ln(min_p) (temperature already applied, as vLLM)
         var lower = _minP > 0f ? max + MathF.Log(_minP) : float.NegativeInfinity;
         var keys = scratch.Keys.AsSpan(0, _vocabSize);
-        var probs = scratch.Work.AsSpan(0, _vocabSize);
+        var weights = scratch.Work.AsSpan(0, _vocabSize);
         var topP = _topP < 1f;
         if (_topK == 0 && !topP)
         {
             if (_minP <= 0f)
-                return SampleFull(x, max, probs);
+                return SampleFull(x, max, weights);
             var eligible = CandidateKeys.GatherAtLeast(x, lower, keys);
-            return Draw(x, max, keys[..eligible], probs, double.PositiveInfinity);
+            FillWeights(x, max, keys[..eligible], weights);
+            return Draw(keys[..eligible], weights);
         }
 
         int count;
-        double nucleusMass; // p × the mass of the distribution top-p is taken over
+        double mass;
         if (_topK > 0)
         {
-            count = GatherTopK(x, max, lower, keys);
-            double mass = 0;
-            foreach (var key in keys[..count])
-                mass += MathF.Exp(x[CandidateKeys.Id(key)] - max);
-            nucleusMass = _topP * mass;
-        }
-        else if (_minP > 0f)
-        {
-            count = CandidateKeys.GatherAtLeast(x, lower, keys);
-            keys[..count].Sort();
-            double mass = 0;
-            foreach (var key in keys[..count])
-                mass += MathF.Exp(x[CandidateKeys.Id(key)] - max);
-            nucleusMass = _topP * mass;
+            count = SelectTopK(x, max, lower, keys);
+            mass = FillWeights(x, max, keys[..count], weights);
         }
         else
         {
-            count = GatherNucleus(x, max, keys, probs, out nucleusMass);
+            // top_p over the whole (min_p-filtered) distribution: exponentiate once, then gather a candidate set that
+            // provably holds top_p of the mass (every token left out has probability < (1 - top_p) / vocab).
+            var total = SamplingKernels.ExpShifted(x, max, weights);
+            if (_minP > 0f)
+            {
+                count = CandidateKeys.GatherAtLeast(x, lower, keys);
+                mass = SumWeights(keys[..count], weights);
+            }
+            else
+            {
+                mass = total;
+                var threshold = max + MathF.Log((float)((1.0 - _topP) * mass / _vocabSize));
+                count = CandidateKeys.GatherAtLeast(x, threshold, keys);
+                if (SumWeights(keys[..count], weights) < _topP * mass)
+                    count = CandidateKeys.GatherAtLeast(x, float.NegativeInfinity, keys); // float rounding: take all
+            }
         }
-        return Draw(x, max, keys[..count], probs, topP ? nucleusMass : double.PositiveInfinity);
+        if (topP)
+            count = CandidateKeys.NucleusPrefix(keys[..count], weights, _topP * mass);
+        return Draw(keys[..count], weights);
     }
 
-    /// <summary>Sorted keys of the top-k tokens (plus ties with the k-th logit) among those &gt;= lower.</summary>
-    private int GatherTopK(ReadOnlySpan<float> x, float max, float lower, Span<ulong> keys)
+    /// <summary>
+    /// Keys (unsorted) of the top-k tokens among those &gt;= lower, plus every token tied with the k-th logit (vLLM
+    /// masks only logits strictly below the k-th).
+    /// </summary>
+    private int SelectTopK(ReadOnlySpan<float> x, float max, float lower, Span<ulong> keys)
     {
-        var n = 0;
-        foreach (var delta in TopKWidenings)
-        {
-            var threshold = MathF.Max(max - delta, lower);
-            n = CandidateKeys.GatherAtLeast(x, threshold, keys);
-            if (n >= _topK || threshold == lower)
-                break;
-        }
+        var n = CandidateKeys.GatherTop(x, max, lower, _topK, keys);
         if (n <= _topK)
-        {
-            keys[..n].Sort();
             return n;
-        }
         CandidateKeys.SelectSmallest(keys[..n], _topK);
-        // vLLM keeps every token whose logit equals the k-th largest: find the k-th, then pull its ties forward.
         var kth = keys[0];
         foreach (var key in keys[.._topK])
             kth = key > kth ? key : kth;
@@ -203,117 +197,88 @@ public sealed class SequenceSampler
             if (x[CandidateKeys.Id(keys[i])] == kthLogit)
                 (keys[count], keys[i]) = (keys[i], keys[count++]);
         }
-        keys[..count].Sort();
         return count;
     }
 
-    /// <summary>
-    /// Top-p alone over the full vocabulary: gathers (sorted) a set of most likely tokens whose mass is at least
-    /// top_p × the total, trying tight thresholds first; the last threshold is provably sufficient because every
-    /// excluded token has probability below (1 - top_p) / vocab.
-    /// </summary>
-    private int GatherNucleus(ReadOnlySpan<float> x, float max, Span<ulong> keys, Span<float> work, out double nucleusMass)
+    /// <summary>weights[id] = exp(x[id] - max) for the candidates; returns their sum.</summary>
+    private static double FillWeights(ReadOnlySpan<float> x, float max, ReadOnlySpan<ulong> keys, Span<float> weights)
     {
-        TensorPrimitives.Subtract(x, max, work);
-        TensorPrimitives.Exp(work, work);
-        double total = TensorPrimitives.Sum(work);
-        nucleusMass = _topP * total;
-        var guaranteed = max + MathF.Log((float)((1.0 - _topP) * total / _vocabSize));
-        var n = 0;
-        foreach (var threshold in (ReadOnlySpan<float>)[max - 4f, max - 8f, guaranteed, float.NegativeInfinity])
+        double sum = 0;
+        foreach (var key in keys)
         {
-            if (threshold < guaranteed && !float.IsNegativeInfinity(threshold))
-                continue; // looser than the guaranteed threshold: skip to it
-            n = CandidateKeys.GatherAtLeast(x, threshold, keys);
-            double mass = 0;
-            foreach (var key in keys[..n])
-                mass += work[CandidateKeys.Id(key)];
-            if (mass >= nucleusMass)
-                break;
+            var id = CandidateKeys.Id(key);
+            sum += weights[id] = MathF.Exp(x[id] - max);
         }
-        keys[..n].Sort();
-        return n;
+        return sum;
     }
 
-    /// <summary>
-    /// Draws among <paramref name="keys"/> (in their order) with weights exp(x - max); when
-    /// <paramref name="nucleusMass"/> is finite, only the prefix whose preceding mass is below it is kept (top-p:
-    /// a token is dropped when the more likely tokens already cover top_p of the mass; the first is always kept).
-    /// </summary>
-    private int Draw(ReadOnlySpan<float> x, float max, ReadOnlySpan<ulong> keys, Span<float> weights, double nucleusMass)
+    private static double SumWeights(ReadOnlySpan<ulong> keys, ReadOnlySpan<float> weights)
     {
-        double kept = 0;
-        var count = 0;
-        for (; count < keys.Length; count++)
-        {
-            if (count > 0 && kept >= nucleusMass)
-                break;
-            var w = MathF.Exp(x[CandidateKeys.Id(keys[count])] - max);
-            weights[count] = w;
-            kept += w;
-        }
-        var u = _rng.NextDouble() * kept;
+        double sum = 0;
+        foreach (var key in keys)
+            sum += weights[CandidateKeys.Id(key)];
+        return sum;
+    }
+
+    /// <summary>Inverse-CDF draw among <paramref name="keys"/> (in their order) with weights[id].</summary>
+    private int Draw(ReadOnlySpan<ulong> keys, ReadOnlySpan<float> weights)
+    {
+        var u = _rng.NextDouble() * SumWeights(keys, weights);
         double acc = 0;
-        for (var i = 0; i < count; i++)
+        var last = CandidateKeys.Id(keys[0]);
+        foreach (var key in keys)
         {
-            acc += weights[i];
+            var id = CandidateKeys.Id(key);
+            var w = weights[id];
+            if (w <= 0f)
+                continue;
+            acc += w;
+            last = id;
             if (u < acc)
-                return CandidateKeys.Id(keys[i]);
+                return id;
         }
-        for (var i = count - 1; i > 0; i--) // rounding left u at the very end: last token with weight
-        {
-            if (weights[i] > 0f)
-                return CandidateKeys.Id(keys[i]);
-        }
-        return CandidateKeys.Id(keys[0]);
+        return last; // rounding left u at the very end: last token with weight
     }
 
-    /// <summary>Draws from the softmax of the whole row: exp into <paramref name="work"/>, block sums, then one block scanned.</summary>
+    /// <summary>Draws from the softmax of the whole row: exp (with its sum) into <paramref name="work"/>, then block sums until the draw is reached.</summary>
     private int SampleFull(ReadOnlySpan<float> x, float max, Span<float> work)
     {
-        const int Block = 2048;
-        TensorPrimitives.Subtract(x, max, work);
-        TensorPrimitives.Exp(work, work);
-        var blocks = (work.Length + Block - 1) / Block;
-        Span<float> blockSums = blocks <= 512 ? stackalloc float[blocks] : new float[blocks];
-        double total = 0;
-        for (var b = 0; b < blocks; b++)
-        {
-            var start = b * Block;
-            blockSums[b] = TensorPrimitives.Sum(work.Slice(start, Math.Min(Block, work.Length - start)));
-            total += blockSums[b];
-        }
+        const int Block = 1024;
+        var total = SamplingKernels.ExpShifted(x, max, work);
         var u = _rng.NextDouble() * total;
         double acc = 0;
-        var lastPositive = 0;
-        for (var b = 0; b < blocks; b++)
+        var last = -1;
+        for (var start = 0; start < work.Length; start += Block)
         {
-            if (blockSums[b] <= 0f)
+            var block = work.Slice(start, Math.Min(Block, work.Length - start));
+            double blockSum = TensorPrimitives.Sum(block);
+            if (blockSum <= 0)
                 continue;
-            var start = b * Block;
-            if (u < acc + blockSums[b])
+            if (u < acc + blockSum)
             {
-                var end = Math.Min(start + Block, work.Length);
-                var lastInBlock = start;
-                for (var i = start; i < end; i++)
+                for (var i = 0; i < block.Length; i++)
                 {
-                    acc += work[i];
-                    if (work[i] > 0f)
-                        lastInBlock = i;
-                    if (u < acc && work[i] > 0f)
-                        return i;
+                    if (block[i] <= 0f)
+                        continue;
+                    acc += block[i];
+                    last = start + i;
+                    if (u < acc)
+                        return last;
                 }
-                return lastInBlock;
             }
-            acc += blockSums[b];
-            lastPositive = b;
+            else
+            {
+                acc += blockSum;
+                for (var i = block.Length - 1; i >= 0; i--)
+                {
+                    if (block[i] > 0f)
+                    {
+                        last = start + i;
+                        break;
+                    }
+                }
+            }
         }
-        var tail = lastPositive * Block;
-        for (var i = Math.Min(tail + Block, work.Length) - 1; i > tail; i--)
-        {
-            if (work[i] > 0f)
-                return i;
-        }
-        return tail;
+        return last; // rounding left u at the very end: last token with weight
     }
 }

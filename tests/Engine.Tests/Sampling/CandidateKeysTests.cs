@@ -58,4 +58,61 @@ public class CandidateKeysTests
             Assert.Equal(sorted.Take(k).Order().ToArray(), keys.Take(k).Order().ToArray());
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void CountAtLeast_EachWidth_MatchesScalarReference(string widthName)
+    {
+        var width = Enum.Parse<SimdWidth>(widthName);
+        foreach (var n in new[] { 0, 5, 16, 31, 1000, 4099 })
+        {
+            var x = SamplerTestUtil.RandomLogits(n, seed: n + 1, scale: 4f);
+            foreach (var thresholds in new[] { new[] { 3.5f, 2f, 0f, -1f, -4f }, [3.5f, 1f, -0.5f, -4f], [0f] })
+            {
+                var counts = new int[thresholds.Length];
+                CandidateKeys.CountAtLeast(x, thresholds, counts, width);
+                Assert.Equal(thresholds.Select(t => x.Count(v => v >= t)).ToArray(), counts);
+            }
+        }
+    }
+
+    [Fact]
+    public void GatherTop_Flat_GathersAtLeastK()
+    {
+        var x = SamplerTestUtil.RandomLogits(10_000, seed: 3, scale: 0.1f);
+        var keys = new ulong[x.Length];
+        var n = CandidateKeys.GatherTop(x, x.Max(), float.NegativeInfinity, 50, keys);
+        Assert.InRange(n, 50, x.Length);
+        var expected = x.Select((v, i) => (v, i)).OrderByDescending(t => t.v).ThenBy(t => t.i).Take(50).Select(t => t.i);
+        Assert.Subset(keys.Take(n).Select(CandidateKeys.Id).ToHashSet(), expected.ToHashSet());
+    }
+
+    [Fact]
+    public void NucleusPrefix_RandomWeights_MatchesSortedWalk()
+    {
+        var rng = new Random(8);
+        foreach (var n in new[] { 1, 5, 40, 1000, 20_000 })
+        {
+            foreach (var topP in new[] { 0.1, 0.5, 0.9, 0.999 })
+            {
+                var x = SamplerTestUtil.RandomLogits(n, seed: n, scale: 3f);
+                for (var i = 0; i < n; i += 7) x[i] = x[rng.Next(n)]; // ties
+                var max = x.Max();
+                var weights = x.Select(v => MathF.Exp(v - max)).ToArray();
+                var keys = x.Select((v, i) => CandidateKeys.Make(v, i)).ToArray();
+                var total = weights.Sum(w => (double)w);
+                var sorted = keys.Order().ToArray();
+                var expected = new HashSet<int>();
+                double before = 0;
+                foreach (var key in sorted)
+                {
+                    if (expected.Count > 0 && before >= topP * total) break;
+                    expected.Add(CandidateKeys.Id(key));
+                    before += weights[CandidateKeys.Id(key)];
+                }
+                var m = CandidateKeys.NucleusPrefix(keys, weights, topP * total);
+                Assert.Equal(expected.Order().ToArray(), keys.Take(m).Select(CandidateKeys.Id).Order().ToArray());
+            }
+        }
+    }
 }
