@@ -3,7 +3,10 @@ namespace LlmSuite.Engine.Tensors;
 /// <summary>
 /// y[m, n] = x[m, k] · Wᵀ + bias[n] for W [n, k] in F32, BF16 or Q8_0. Work is split over output features
 /// (weight rows) on the <see cref="WorkerPool"/>, so each weight row is streamed once for all m rows of x.
-/// Allocation-free after the first call on a thread (Q8_0 keeps a per-thread activation scratch).
+/// Allocation-free after the first call on a thread (per-thread scratch is kept).
+/// Q8_0 numerics: for m &lt; 6 (decode) x is quantized per block of 32 to int8 (d = amax/127, kept in f32) and
+/// multiplied with exact int8 dot products, like llama.cpp; for m ≥ 6 (prefill) weight blocks are dequantized to f32
+/// panels and x stays f32, so prefill is slightly more exact than decode.
 /// </summary>
 public static partial class MatMul
 {
