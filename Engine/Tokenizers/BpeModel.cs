@@ -21,6 +21,7 @@ internal sealed class BpeModel
     private readonly Dictionary<long, long> _merges; // (left << 32 | right) -> (rank << 32 | mergedId)
     private readonly int[] _byteToId; // [256] byte-level initial symbols or <0xNN> fallback ids, -1 if absent
     private readonly TokenCache _cache;
+    private readonly int[]? _charToId; // [65536] single-char tokens of character-level models, -1 if absent
 
     public BpeModel(Dictionary<string, int> vocab, Dictionary<long, long> merges, BpeOptions options)
     {
@@ -44,6 +45,18 @@ internal sealed class BpeModel
             else
             {
                 _byteToId[b] = -1;
+            }
+        }
+        if (!options.ByteLevel)
+        {
+            _charToId = new int[0x10000];
+            Array.Fill(_charToId, -1);
+            foreach (var (token, id) in vocab)
+            {
+                if (token.Length == 1)
+                {
+                    _charToId[token[0]] = id;
+                }
             }
         }
         var maxId = -1;
@@ -195,13 +208,24 @@ internal sealed class BpeModel
         {
             var count = 0;
             var previousUnknown = false;
+            int id;
             Span<byte> utf8 = stackalloc byte[4];
             for (var i = 0; i < word.Length;)
             {
                 var length = char.IsHighSurrogate(word[i]) && i + 1 < word.Length && char.IsLowSurrogate(word[i + 1]) ? 2 : 1;
                 var symbol = word.Slice(i, length);
                 i += length;
-                if (_vocabLookup.TryGetValue(symbol, out var id))
+                bool found;
+                if (length == 1)
+                {
+                    id = _charToId![symbol[0]];
+                    found = id >= 0;
+                }
+                else
+                {
+                    found = _vocabLookup.TryGetValue(symbol, out id);
+                }
+                if (found)
                 {
                     ids[count++] = id;
                     previousUnknown = false;

@@ -226,6 +226,9 @@ internal sealed class SequencePreTokenizer(IReadOnlyList<PreTokenizer> steps) : 
     [ThreadStatic]
     private static List<Piece>? t_scratch;
 
+    [ThreadStatic]
+    private static List<Piece>? t_next;
+
     public override bool IsByteLevel => steps.Any(s => s.IsByteLevel);
 
     public override string? Rewrite(ReadOnlySpan<char> text, bool isFirst)
@@ -245,8 +248,8 @@ internal sealed class SequencePreTokenizer(IReadOnlyList<PreTokenizer> steps) : 
     public override void Split(ReadOnlySpan<char> text, Piece range, List<Piece> output)
     {
         var current = t_scratch ?? new List<Piece>();
-        t_scratch = null;
-        var next = new List<Piece>();
+        var next = t_next ?? new List<Piece>();
+        t_scratch = t_next = null;
         try
         {
             current.Clear();
@@ -271,6 +274,7 @@ internal sealed class SequencePreTokenizer(IReadOnlyList<PreTokenizer> steps) : 
         finally
         {
             t_scratch = current;
+            t_next = next;
         }
     }
 }

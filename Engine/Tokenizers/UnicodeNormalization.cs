@@ -17,14 +17,17 @@ internal static class UnicodeNormalization
     /// <summary>Returns the normalized text, or null when it is already normalized.</summary>
     public static string? Normalize(ReadOnlySpan<char> text, NormalizationForm form)
     {
-        // Fast paths: below U+0300 nothing composes or reorders; ASCII never decomposes.
-        if (form == NormalizationForm.FormC ? !text.ContainsAnyExceptInRange('\0', '\u02FF') : Ascii.IsValid(text))
+        if (Ascii.IsValid(text))
         {
             return null;
         }
         var tables = Data.Value;
         var compat = form is NormalizationForm.FormKC or NormalizationForm.FormKD;
         var compose = form is NormalizationForm.FormC or NormalizationForm.FormKC;
+        if (IsQuickYes(text, tables, compat, compose))
+        {
+            return null;
+        }
         var buffer = new List<int>(text.Length + 8);
         foreach (var rune in text.EnumerateRunes())
         {
@@ -38,10 +41,46 @@ internal static class UnicodeNormalization
         var builder = new StringBuilder(buffer.Count + 4);
         foreach (var cp in buffer)
         {
-            builder.Append(char.ConvertFromUtf32(cp));
+            if (cp < 0x10000)
+            {
+                builder.Append((char)cp);
+            }
+            else
+            {
+                builder.Append((char)(0xD7C0 + (cp >> 10))).Append((char)(0xDC00 | (cp & 0x3FF)));
+            }
         }
         var result = builder.ToString();
         return text.SequenceEqual(result) ? null : result;
+    }
+
+    /// <summary>
+    /// True when no character can change under the form: none decomposes (for the form), none is a combining mark,
+    /// and (when composing) none can be the second half of a composition. Then the text is already normalized.
+    /// </summary>
+    private static bool IsQuickYes(ReadOnlySpan<char> text, Tables tables, bool compat, bool compose)
+    {
+        var mask = (byte)((compose, compat) switch
+        {
+            (false, false) => Tables.CanonicalFlag | Tables.MarkFlag,
+            (false, true) => Tables.CompatFlag | Tables.MarkFlag,
+            (true, false) => Tables.NfcChangeFlag | Tables.MarkFlag | Tables.SecondFlag,
+            (true, true) => Tables.NfkcChangeFlag | Tables.MarkFlag | Tables.SecondFlag,
+        });
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var cp = rune.Value;
+            if (cp < 0x80)
+            {
+                continue;
+            }
+            var flags = cp < 0x10000 ? tables.BmpFlags[cp] : tables.AstralFlags.GetValueOrDefault(cp);
+            if ((flags & mask) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void Decompose(int cp, bool compat, Tables tables, List<int> output)
@@ -136,7 +175,27 @@ internal static class UnicodeNormalization
         Dictionary<int, int> CombiningClass,
         Dictionary<int, int[]> Canonical,
         Dictionary<int, int[]> Compatibility,
-        Dictionary<long, int> Compositions);
+        Dictionary<long, int> Compositions)
+    {
+        public const byte CanonicalFlag = 1, CompatFlag = 2, MarkFlag = 4, SecondFlag = 8, NfcChangeFlag = 16, NfkcChangeFlag = 32;
+
+        /// <summary>Per BMP code point: which normalization steps could change it. [65536]</summary>
+        public byte[] BmpFlags { get; } = new byte[0x10000];
+
+        public Dictionary<int, byte> AstralFlags { get; } = [];
+
+        public void Flag(int cp, byte flag)
+        {
+            if (cp < 0x10000)
+            {
+                BmpFlags[cp] |= flag;
+            }
+            else
+            {
+                AstralFlags[cp] = (byte)(AstralFlags.GetValueOrDefault(cp) | flag);
+            }
+        }
+    }
 
     private static Tables BuildTables()
     {
@@ -152,8 +211,44 @@ internal static class UnicodeNormalization
         {
             compositions[((long)triples[i] << 21) | (uint)triples[i + 1]] = triples[i + 2];
         }
-        return new Tables(ccc, ReadDecompositions(UnicodeNormalizationData.CanonicalDecompositions),
+        var tables = new Tables(ccc, ReadDecompositions(UnicodeNormalizationData.CanonicalDecompositions),
             ReadDecompositions(UnicodeNormalizationData.CompatibilityDecompositions), compositions);
+        foreach (var (cp, decomposition) in tables.Canonical)
+        {
+            tables.Flag(cp, Tables.CanonicalFlag | Tables.CompatFlag);
+            var recomposed = new List<int>(decomposition);
+            Reorder(recomposed, tables);
+            Compose(recomposed, tables);
+            if (recomposed.Count != 1 || recomposed[0] != cp)
+            {
+                tables.Flag(cp, Tables.NfcChangeFlag | Tables.NfkcChangeFlag); // never appears in NFC (exclusions, singletons)
+            }
+        }
+        foreach (var cp in tables.Compatibility.Keys)
+        {
+            tables.Flag(cp, Tables.CompatFlag | Tables.NfkcChangeFlag);
+        }
+        foreach (var cp in ccc.Keys)
+        {
+            tables.Flag(cp, Tables.MarkFlag);
+        }
+        for (var i = 0; i < triples.Length; i += 3)
+        {
+            tables.Flag(triples[i + 1], Tables.SecondFlag);
+        }
+        for (var cp = SBase; cp < SBase + SCount; cp++)
+        {
+            tables.Flag(cp, Tables.CanonicalFlag | Tables.CompatFlag); // Hangul syllables decompose (NFD/NFKD)
+        }
+        for (var cp = VBase; cp < VBase + VCount; cp++)
+        {
+            tables.Flag(cp, Tables.SecondFlag);
+        }
+        for (var cp = TBase + 1; cp < TBase + TCount; cp++)
+        {
+            tables.Flag(cp, Tables.SecondFlag);
+        }
+        return tables;
     }
 
     private static Dictionary<int, int[]> ReadDecompositions(ReadOnlySpan<int> data)
