@@ -14,11 +14,13 @@ public sealed class Generation : IAsyncDisposable
     private readonly TimeSpan _keepAlive;
     private readonly IAsyncEnumerable<RequestOutput> _source;
     private readonly TimeProvider _time;
+    private readonly Action _onRelease;
     private int _released;
     private bool _finished;
 
-    internal Generation(LoadedModel model, string engineRequestId, int promptTokens, IAsyncEnumerable<RequestOutput> source, TimeSpan keepAlive, TimeProvider time)
+    internal Generation(LoadedModel model, string engineRequestId, int promptTokens, IAsyncEnumerable<RequestOutput> source, TimeSpan keepAlive, TimeProvider time, Action onRelease)
     {
+        _onRelease = onRelease;
         _model = model;
         EngineRequestId = engineRequestId;
         PromptTokens = promptTokens;
@@ -83,6 +85,7 @@ public sealed class Generation : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
+            _onRelease();
             _model.Admission.Exit(_finished);
             _model.Exit(_keepAlive);
         }

@@ -13,6 +13,7 @@ namespace LlmSuite.InferenceService.Generation;
 /// </summary>
 public sealed class Generator(ModelRegistry registry, IOptions<InferenceOptions> options, TimeProvider time)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string RequestId, LoadedModel Model)> _inFlight = new(StringComparer.Ordinal);
     private long _counter;
 
     /// <summary>The registry.</summary>
@@ -73,7 +74,8 @@ public sealed class Generator(ModelRegistry registry, IOptions<InferenceOptions>
                 null, "rate_limit_exceeded", retryAfter);
         }
         model.Enter();
-        var id = EngineId();
+        var requestId = RequestId.Current ?? RequestId.New();
+        var id = $"{requestId}#{Interlocked.Increment(ref _counter)}";
         var engineRequest = new EngineRequest
         {
             RequestId = id,
@@ -87,7 +89,8 @@ public sealed class Generator(ModelRegistry registry, IOptions<InferenceOptions>
         try
         {
             var stream = model.Host.StreamAsync(engineRequest, cancellationToken);
-            return new Generation(model, id, n, stream, keepAlive, time);
+            _inFlight[id] = (requestId, model);
+            return new Generation(model, id, n, stream, keepAlive, time, () => _inFlight.TryRemove(id, out _));
         }
         catch (Exception e)
         {
@@ -101,11 +104,21 @@ public sealed class Generator(ModelRegistry registry, IOptions<InferenceOptions>
         }
     }
 
-    // The x-request-id is the engine's handle; a suffix keeps it unique when one id carries several engine requests.
-    private string EngineId()
+    /// <summary>
+    /// Aborts every engine request started under this x-request-id (the engine ids are "&lt;x-request-id&gt;#&lt;n&gt;", unique
+    /// when one HTTP request carries several prompts). Returns how many were aborted.
+    /// </summary>
+    public int Abort(string requestId)
     {
-        var id = RequestId.Current ?? RequestId.New();
-        var k = Interlocked.Increment(ref _counter);
-        return $"{id}#{k}";
+        var count = 0;
+        foreach (var (engineId, entry) in _inFlight)
+        {
+            if (entry.RequestId == requestId)
+            {
+                entry.Model.Host.Abort(engineId);
+                count++;
+            }
+        }
+        return count;
     }
 }

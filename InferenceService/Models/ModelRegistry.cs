@@ -21,6 +21,7 @@ public sealed partial class ModelRegistry : IDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Lazy<Task<LoadedModel>>> _loaded = new(StringComparer.Ordinal);
     private readonly object _evictGate = new();
+    private (long Timestamp, IReadOnlyList<ModelEntry> Entries)? _scan;
 
     /// <summary>Resolves the default model from the options (or the bundled models/default).</summary>
     public ModelRegistry(IOptions<InferenceOptions> options, ILogger<ModelRegistry> logger, TimeProvider time)
@@ -42,8 +43,19 @@ public sealed partial class ModelRegistry : IDisposable
     /// <summary>Whether the default model is loaded (readiness).</summary>
     public bool DefaultLoaded => Default is not null && Loaded.Any(m => m.Entry.IsDefault);
 
-    /// <summary>The default model and every model of the models directory (names unique, the default first).</summary>
+    /// <summary>The default model and every model of the models directory (names unique, the default first); rescanned at most once a second.</summary>
     public IReadOnlyList<ModelEntry> List()
+    {
+        if (_scan is { } cached && _time.GetElapsedTime(cached.Timestamp) < TimeSpan.FromSeconds(1))
+        {
+            return cached.Entries;
+        }
+        var entries = Scan();
+        _scan = (_time.GetTimestamp(), entries);
+        return entries;
+    }
+
+    private List<ModelEntry> Scan()
     {
         var result = new List<ModelEntry>();
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -18,6 +18,7 @@ public static partial class OpenAiApi
         v1.MapPost("/completions", CreateCompletion).WithName("CreateCompletion");
         v1.MapGet("/models", ListModels).WithName("ListModels");
         v1.MapGet("/models/{**id}", GetModel).WithName("GetModel");
+        v1.MapDelete("/requests/{requestId}", AbortRequest).WithName("AbortRequest");
         app.MapPost("/tokenize", Tokenize).WithTags("OpenAI").WithName("Tokenize");
         app.MapPost("/detokenize", Detokenize).WithTags("OpenAI").WithName("Detokenize");
         return v1;

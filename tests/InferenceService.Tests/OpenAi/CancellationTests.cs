@@ -62,6 +62,31 @@ public sealed class CancellationTests(ServerFixture fixture)
         await AssertBackToIdleAsync(kvBefore, abortsBefore);
     }
 
+    [Fact]
+    public async Task AbortRequest_ByXRequestId_EndsTheStreamAndFreesTheSequence()
+    {
+        var before = await Reference.MetricsAsync(Http);
+        var kvBefore = Reference.Metric(before, KvUsage, Model) ?? 0;
+        var abortsBefore = Reference.Metric(before, "vllm:request_success_total", Model, "finished_reason=\"abort\"") ?? 0;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions")
+        {
+            Content = JsonContent.Create(new { model = "tiny", prompt = "Keep going", max_tokens = 1900, ignore_eos = true, temperature = 0, stream = true }),
+        };
+        request.Headers.Add("x-request-id", "stop-button-42");
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
+
+        using var abort = await Http.DeleteAsync("v1/requests/stop-button-42");
+        var rest = await reader.ReadToEndAsync();
+        using var again = await Http.DeleteAsync("v1/requests/stop-button-42");
+
+        Assert.Equal(204, (int)abort.StatusCode);
+        Assert.EndsWith("data: [DONE]\n\n", rest, StringComparison.Ordinal);
+        Assert.Equal(404, (int)again.StatusCode);
+        await AssertBackToIdleAsync(kvBefore, abortsBefore);
+    }
+
     private async Task AssertBackToIdleAsync(double kvBefore, double abortsBefore)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(1);
