@@ -170,7 +170,14 @@ public sealed class EngineHost : IDisposable
                     channel.Writer.TryComplete(e);
                 }
                 _streams.Clear();
-                Engine.Step();   // drain the abort deltas
+                try
+                {
+                    Engine.Step();   // drain the abort deltas
+                }
+                catch (Exception)
+                {
+                    // the engine stays unusable for these requests; new submissions still get their own errors
+                }
             }
         }
     }
