@@ -1,0 +1,39 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace LlmSuite.Gateway.Tests.TestHost;
+
+/// <summary>Request helpers.</summary>
+public static class Chat
+{
+    /// <summary>A chat body with the given user turns (alternating with fixed assistant answers).</summary>
+    public static JsonObject Body(string model, bool stream, double? temperature, params string[] userTurns)
+    {
+        var messages = new JsonArray { new JsonObject { ["role"] = "system", ["content"] = "You are a helpful assistant. " + new string('x', 200) } };
+        for (var i = 0; i < userTurns.Length; i++)
+        {
+            if (i > 0)
+            {
+                messages.Add(new JsonObject { ["role"] = "assistant", ["content"] = "echo:" + userTurns[i - 1] });
+            }
+            messages.Add(new JsonObject { ["role"] = "user", ["content"] = userTurns[i] });
+        }
+        var body = new JsonObject { ["model"] = model, ["messages"] = messages, ["stream"] = stream };
+        if (temperature is { } t)
+        {
+            body["temperature"] = t;
+        }
+        return body;
+    }
+
+    /// <summary>POSTs a chat body to /v1/chat/completions.</summary>
+    public static Task<HttpResponseMessage> PostAsync(HttpClient client, JsonObject body, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(body) };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        return client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+}
