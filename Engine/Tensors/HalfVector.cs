@@ -18,6 +18,16 @@ internal static unsafe class HalfVector
         return (magnitude.AsUInt32() | sign).AsSingle();
     }
 
+    /// <summary>Converts 8 f16 values (finite) to float with AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load8(ushort* h)
+    {
+        Vector256<uint> v = Avx2.ConvertToVector256Int32(h).AsUInt32();
+        Vector256<uint> sign = (v & Vector256.Create(0x8000u)) << 16;
+        Vector256<float> magnitude = ((v & Vector256.Create(0x7FFFu)) << 13).AsSingle() * Vector256.Create(0x7780_0000u).AsSingle(); // 2^112
+        return (magnitude.AsUInt32() | sign).AsSingle();
+    }
+
     /// <summary>One f16 to float with the same bit trick, inlined (no call inside kernel loops).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Scalar(ushort h)

@@ -131,6 +131,13 @@ public static partial class MatMul
     private static unsafe void CombineScales(ushort* ws, float* dx, int count, float* sc)
     {
         int t = 0;
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            for (; t + 8 <= count; t += 8)
+            {
+                (HalfVector.Load8(ws + t) * Vector256.Load(dx + t)).Store(sc + t);
+            }
+        }
         for (; t + 4 <= count; t += 4)
         {
             (HalfVector.Load4(ws + t) * Vector128.Load(dx + t)).Store(sc + t);
