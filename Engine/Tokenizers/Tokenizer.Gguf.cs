@@ -93,7 +93,11 @@ public sealed partial class Tokenizer
                 suffix = addEosToken == true && eosTokenId is int e ? [e] : [];
                 parts = new TokenizerParts
                 {
-                    Model = new BpeModel(vocab, mergeTable, new BpeOptions { ByteLevel = true, UnkId = unknownTokenId }),
+                    // Llama-3's tokenizer.json sets ignore_merges (a pre-token found in the vocabulary is one token); llama.cpp does the same.
+                    Model = new BpeModel(vocab, mergeTable, new BpeOptions
+                    {
+                        ByteLevel = true, UnkId = unknownTokenId, IgnoreMerges = pattern == PreTokenizerPatterns.Cl100k,
+                    }),
                     PreTokenizer = new SequencePreTokenizer([
                         new SplitPreTokenizer(new RegexSplitter(pattern), SplitBehavior.Isolated, invert: false),
                         new ByteLevelPreTokenizer(addPrefixSpace: false, useRegex: false)]),

