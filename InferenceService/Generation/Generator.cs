@@ -27,7 +27,9 @@ public sealed class Generator(ModelRegistry registry, IOptions<InferenceOptions>
             : ApiException.ModelNotFound(name));
         try
         {
-            return await registry.GetOrLoadAsync(entry).WaitAsync(cancellationToken);
+            var model = await registry.GetOrLoadAsync(entry).WaitAsync(cancellationToken);
+            model.Touch(options.Value.KeepAlive);   // not unloaded between here and Start
+            return model;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -99,6 +101,10 @@ public sealed class Generator(ModelRegistry registry, IOptions<InferenceOptions>
             if (e is RequestRejectedException rejected)
             {
                 throw ApiException.BadRequest(rejected.Message, request.PromptParam);
+            }
+            if (e is ObjectDisposedException)
+            {
+                throw new ApiException(StatusCodes.Status503ServiceUnavailable, $"Model '{model.Entry.Name}' is being unloaded; retry.", "model", "model_unloading", TimeSpan.FromSeconds(1));
             }
             throw;
         }

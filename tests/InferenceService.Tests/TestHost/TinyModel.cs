@@ -20,9 +20,15 @@ public static class TinyModel
     public const int EndOfText = 4093;
     public const int Context = 2048;
 
-    /// <summary>The repository root (holds Suite.sln).</summary>
+    /// <summary>The repository root (holds Suite.sln): recorded at build time, or found above the test binaries.</summary>
     public static string RepoRoot()
     {
+        var recorded = typeof(TinyModel).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
+        if (recorded is not null && File.Exists(Path.Combine(recorded, "Suite.sln")))
+        {
+            return recorded;
+        }
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Suite.sln")))
