@@ -54,7 +54,6 @@ public sealed partial class Tokenizer : ITokenizer
         foreach (var (token, id) in _model.Vocab)
         {
             _idToToken[id] = token;
-            _tokenBytes[id] = Decoding.TokenBytes(token);
         }
         foreach (var token in parts.AddedTokens)
         {
@@ -193,13 +192,20 @@ public sealed partial class Tokenizer : ITokenizer
     /// <inheritdoc/>
     public bool IsSpecial(int id) => (uint)id < (uint)_special.Length && _special[id];
 
+    /// <summary>The bytes an id decodes to; computed on first use (a benign race: every thread computes the same bytes).</summary>
     internal byte[] GetTokenBytes(int id)
     {
-        if ((uint)id >= (uint)_tokenBytes.Length || _tokenBytes[id] is not { } bytes)
+        if ((uint)id >= (uint)_tokenBytes.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(id), id, $"Token id {id} is not in the vocabulary (size {VocabSize}).");
         }
-        return bytes;
+        if (_tokenBytes[id] is { } bytes)
+        {
+            return bytes;
+        }
+        var token = _idToToken[id]
+            ?? throw new ArgumentOutOfRangeException(nameof(id), id, $"Token id {id} is not in the vocabulary (no token has this id).");
+        return _tokenBytes[id] = Decoding.TokenBytes(token);
     }
 }
 
