@@ -17,8 +17,8 @@ internal static partial class Filters
 
             case "last":
             {
-                var items = value is PyIterator { IsView: false } it
-                    ? throw new TemplateException($"'{it.TypeName}' object is not reversible")
+                var items = value is PyIterator { IsView: false } or long or double or bool or null
+                    ? throw new TemplateException($"'{PyRepr.TypeName(value)}' object is not reversible")
                     : PyAccess.Iterate(value);
                 return items.Count > 0 ? items[^1] : Undefined.WithHint("No last item, sequence was empty.");
             }
@@ -76,6 +76,11 @@ internal static partial class Filters
                     var cps = PyString.HasSurrogates(s) ? PyString.CodePoints(s) : s.Select(c => c.ToString()).ToArray();
                     Array.Reverse(cps);
                     return string.Concat(cps);
+                }
+
+                if (value is long or double or bool or null)
+                {
+                    throw new TemplateException("argument must be iterable");
                 }
 
                 var reversed = new List<object?>(PyAccess.Iterate(value));
@@ -137,7 +142,7 @@ internal static partial class Filters
     {
         if (value is not PyDict dict)
         {
-            throw new TemplateException("You can only sort by either 'key' or 'value'");
+            throw value is Undefined u ? u.Fail() : new TemplateException($"'{PyRepr.TypeName(value)}' object has no attribute 'items'");
         }
 
         var pos = by switch
@@ -167,6 +172,11 @@ internal static partial class Filters
 
     private static List<object?> Map(Interpreter interp, object? value, CallArgs args)
     {
+        if (!PyOps.Truthy(value))
+        {
+            return [];
+        }
+
         var items = PyAccess.Iterate(value);
         var result = new List<object?>(items.Count);
         if (args.Positional.Length == 0 && args.Has(-1, "attribute"))
@@ -205,6 +215,11 @@ internal static partial class Filters
 
     private static List<object?> SelectOrReject(Interpreter interp, object? value, CallArgs args, bool select, bool attribute)
     {
+        if (!PyOps.Truthy(value))
+        {
+            return [];
+        }
+
         var pos = args.Positional;
         object? attr = null;
         if (attribute)
@@ -246,6 +261,11 @@ internal static partial class Filters
         foreach (var item in PyAccess.Iterate(value))
         {
             var key = SortKey(attribute is null ? item : GetPath(item, attribute), caseSensitive);
+            if (key is List<object?> or PyDict)
+            {
+                throw new TemplateException($"unhashable type: '{PyRepr.TypeName(key)}'");
+            }
+
             if (!seen.Any(s => PyOps.Eq(s, key)))
             {
                 seen.Add(key);

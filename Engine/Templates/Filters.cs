@@ -29,7 +29,6 @@ internal static partial class Filters
                     long l => l == long.MinValue ? throw new TemplateException("integer overflow") : (object)Math.Abs(l),
                     double d => (object)Math.Abs(d),
                     bool b => (object)(b ? 1L : 0L),
-                    Undefined u => throw u.Fail(),
                     _ => throw new TemplateException($"bad operand type for abs(): '{PyRepr.TypeName(value)}'"),
                 };
             case "attr":
@@ -54,13 +53,19 @@ internal static partial class Filters
             case "forceescape":
                 return Escape(SoftStr(value));
             case "float":
-                return ToFloat(value, args.Get(0, "default", 0.0));
+                return value is Undefined uf ? throw uf.Fail() : ToFloat(value, args.Get(0, "default", 0.0));
             case "format":
                 return PercentFormat(SoftStr(value), args.Keywords.Length > 0 ? KwDict(args) : new PyTuple(args.Positional));
             case "indent":
-                return Indent(SoftStr(value), args.Get(0, "width", 4L), PyOps.Truthy(args.Get(1, "first", false)), PyOps.Truthy(args.Get(2, "blank", false)));
+                return Indent(value switch
+                    {
+                        string str => str,
+                        Undefined u => throw u.Fail(),
+                        List<object?> => throw new TemplateException("'list' object has no attribute 'splitlines'"),
+                        _ => throw new TemplateException($"unsupported operand type(s) for +=: '{PyRepr.TypeName(value)}' and 'str'"),
+                    }, args.Get(0, "width", 4L), PyOps.Truthy(args.Get(1, "first", false)), PyOps.Truthy(args.Get(2, "blank", false)));
             case "int":
-                return ToIntFilter(value, args.Get(0, "default", 0L), ToInt(args.Get(1, "base", 10L)));
+                return value is Undefined ui ? throw ui.Fail() : ToIntFilter(value, args.Get(0, "default", 0L), ToInt(args.Get(1, "base", 10L)));
             case "lower":
                 return PyString.Lower(SoftStr(value));
             case "upper":
@@ -290,11 +295,6 @@ internal static partial class Filters
             throw new TemplateException("method must be common, ceil or floor");
         }
 
-        if (value is Undefined u)
-        {
-            throw u.Fail();
-        }
-
         if (method == "common")
         {
             if (value is long or bool)
@@ -371,7 +371,7 @@ internal static partial class Filters
     /// <summary>Python's printf-style <c>str % args</c> for %s %r %d %i %f %e %g %x %o %c %%.</summary>
     public static string PercentFormat(string fmt, object? args)
     {
-        var positional = args is PyTuple t ? t.Items : args is PyDict ? [] : [args];
+        var positional = args is PyTuple t ? t.Items : [args];
         var mapping = args as PyDict;
         var sb = new StringBuilder();
         var argIndex = 0;
@@ -489,7 +489,8 @@ internal static partial class Filters
             sb.Append(text);
         }
 
-        if (mapping is null && argIndex < positional.Length && args is PyTuple)
+        // Python accepts leftover arguments only when the argument is a mapping-like object (dict, list).
+        if (mapping is null && argIndex < positional.Length && args is not List<object?>)
         {
             throw new TemplateException("not all arguments converted during string formatting");
         }

@@ -204,6 +204,11 @@ internal static class PyOps
 
                 return false;
             case PyDict d:
+                if (item is List<object?> or PyDict)
+                {
+                    throw new TemplateException($"unhashable type: '{PyRepr.TypeName(item)}'");
+                }
+
                 return d.ContainsKey(item);
             case PyIterator it:
                 foreach (var x in it.Consume())
@@ -269,9 +274,11 @@ internal static class PyOps
             return r;
         }
 
-        if (a is PyTuple ta && b is PyTuple tb)
+        if (a is PyTuple ta)
         {
-            return new PyTuple([.. ta.Items, .. tb.Items]);
+            return b is PyTuple tb
+                ? new PyTuple([.. ta.Items, .. tb.Items])
+                : throw new TemplateException($"can only concatenate tuple (not \"{PyRepr.TypeName(b)}\") to tuple");
         }
 
         throw Unsupported("+", a, b);
@@ -326,6 +333,26 @@ internal static class PyOps
             return RepeatList(list2, ToLong(a));
         }
 
+        if (a is PyTuple tuple && b is long or bool)
+        {
+            return new PyTuple([.. RepeatList([.. tuple.Items], ToLong(b))]);
+        }
+
+        if (b is PyTuple tuple2 && a is long or bool)
+        {
+            return new PyTuple([.. RepeatList([.. tuple2.Items], ToLong(a))]);
+        }
+
+        if (a is string or List<object?> or PyTuple)
+        {
+            throw new TemplateException($"can't multiply sequence by non-int of type '{PyRepr.TypeName(b)}'");
+        }
+
+        if (b is string or List<object?> or PyTuple)
+        {
+            throw new TemplateException($"can't multiply sequence by non-int of type '{PyRepr.TypeName(a)}'");
+        }
+
         throw Unsupported("*", a, b);
     }
 
@@ -372,7 +399,7 @@ internal static class PyOps
         var y = ToDouble(b);
         if (y == 0)
         {
-            throw new TemplateException("division by zero");
+            throw new TemplateException(a is double || b is double ? "float division by zero" : "division by zero");
         }
 
         return ToDouble(a) / y;
@@ -447,7 +474,7 @@ internal static class PyOps
         var q = ToLong(b);
         if (q == 0)
         {
-            throw new TemplateException("integer division or modulo by zero");
+            throw new TemplateException("integer modulo by zero");
         }
 
         var r = ToLong(a) % q;
@@ -465,6 +492,11 @@ internal static class PyOps
         if (!IsNumber(a) || !IsNumber(b))
         {
             throw Unsupported("** or pow()", a, b);
+        }
+
+        if (ToDouble(a) == 0 && ToDouble(b) < 0)
+        {
+            throw new TemplateException("0.0 cannot be raised to a negative power");
         }
 
         if (a is double || b is double || ToLong(b) < 0)

@@ -45,8 +45,8 @@ internal static class Tests
                 };
             }
 
-            case "odd": return (long)PyOps.Mod(value, 2L)! == 1;
-            case "even": return (long)PyOps.Mod(value, 2L)! == 0;
+            case "odd": return PyOps.Eq(PyOps.Mod(value, 2L), 1L);
+            case "even": return PyOps.Eq(PyOps.Mod(value, 2L), 0L);
             case "divisibleby": return PyOps.Eq(PyOps.Mod(value, args.Get(0, "num")), 0L);
             case "eq" or "equalto" or "==": return PyOps.Eq(value, args.Get(0, "other"));
             case "ne" or "!=": return !PyOps.Eq(value, args.Get(0, "other"));
