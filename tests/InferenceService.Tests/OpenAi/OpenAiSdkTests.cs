@@ -84,6 +84,44 @@ public sealed class OpenAiSdkTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task CompleteChat_LogProbabilities_OnePerOutputTokenWithTopAlternatives()
+    {
+        var options = Greedy(6);
+        options.IncludeLogProbabilities = true;
+        options.TopLogProbabilityCount = 3;
+
+        ChatCompletion completion = await Chat().CompleteChatAsync([new UserChatMessage("Probabilities please")], options);
+
+        Assert.Equal(6, completion.ContentTokenLogProbabilities.Count);
+        Assert.All(completion.ContentTokenLogProbabilities, t =>
+        {
+            Assert.Equal(3, t.TopLogProbabilities.Count);
+            Assert.True(t.LogProbability <= 0f);
+            Assert.Equal(t.TopLogProbabilities.Max(a => a.LogProbability), t.LogProbability); // greedy picks the top
+        });
+        Assert.Equal(completion.Content[0].Text, string.Concat(completion.ContentTokenLogProbabilities.Select(t => t.Token)));
+    }
+
+    [Fact]
+    public async Task CompleteChatStreaming_NTwoSeeded_TwoChoicesEachWithAFinishReason()
+    {
+        var body = new
+        {
+            model = "tiny", n = 2, seed = 11, temperature = 1.0, max_tokens = 5, stream = true,
+            messages = new[] { new { role = "user", content = "Two answers" } },
+        };
+        using var response = await fixture.Server.Http.PostAsync("v1/chat/completions", CompletionsTests.JsonContent(body));
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("data: [DONE]", events[^1]);
+        var choices = events[..^1].Select(e => System.Text.Json.JsonDocument.Parse(e[6..]).RootElement.GetProperty("choices")[0]).ToList();
+        Assert.All(events[..^1], e => Assert.Equal("chat.completion.chunk", System.Text.Json.JsonDocument.Parse(e[6..]).RootElement.GetProperty("object").GetString()));
+        Assert.Equal([0, 1], choices.Where(c => c.GetProperty("delta").TryGetProperty("role", out _)).Select(c => c.GetProperty("index").GetInt32()));
+        Assert.Equal([0, 1], choices.Where(c => c.GetProperty("finish_reason").ValueKind == System.Text.Json.JsonValueKind.String)
+            .Select(c => c.GetProperty("index").GetInt32()).Order());
+    }
+
+    [Fact]
     public async Task GetModels_ListsTheDefaultModel()
     {
         var client = new OpenAIModelClient(new ApiKeyCredential("unused"), Options);
