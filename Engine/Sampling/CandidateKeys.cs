@@ -32,67 +32,81 @@ internal static class CandidateKeys
     /// returns how many. NaN logits never qualify.
     /// </summary>
     public static int GatherAtLeast(ReadOnlySpan<float> x /*[vocab]*/, float threshold, Span<ulong> keys /*[vocab]*/)
-        => GatherAtLeast(x, threshold, keys, Simd.Best);
+        => GatherBetween(x, threshold, float.PositiveInfinity, keys, Simd.Best);
 
     /// <summary><see cref="GatherAtLeast(ReadOnlySpan{float}, float, Span{ulong})"/> on a forced SIMD width (parity tests).</summary>
     internal static int GatherAtLeast(ReadOnlySpan<float> x /*[vocab]*/, float threshold, Span<ulong> keys /*[vocab]*/, SimdWidth width)
+        => GatherBetween(x, threshold, float.PositiveInfinity, keys, width);
+
+    /// <summary>Keys (in id order) of the tokens with <c>lower &lt;= x[i] &lt; upper</c>; returns how many.</summary>
+    public static int GatherBetween(ReadOnlySpan<float> x /*[vocab]*/, float lower, float upper, Span<ulong> keys /*[vocab]*/)
+        => GatherBetween(x, lower, upper, keys, Simd.Best);
+
+    /// <summary><see cref="GatherBetween(ReadOnlySpan{float}, float, float, Span{ulong})"/> on a forced SIMD width (parity tests).</summary>
+    internal static int GatherBetween(ReadOnlySpan<float> x /*[vocab]*/, float lower, float upper, Span<ulong> keys /*[vocab]*/, SimdWidth width)
     {
         if (keys.Length < x.Length)
             throw new ArgumentException($"keys ({keys.Length}) must be at least as long as x ({x.Length}).", nameof(keys));
         Simd.Require(width);
         return Simd.ForFloat(width) switch
         {
-            SimdWidth.Vector512 => Gather512(x, threshold, keys),
-            SimdWidth.Vector256 => Gather256(x, threshold, keys),
-            SimdWidth.Vector128 => Gather128(x, threshold, keys),
-            _ => GatherScalar(x, 0, threshold, keys, 0),
+            SimdWidth.Vector512 => Gather512(x, lower, upper, keys),
+            SimdWidth.Vector256 => Gather256(x, lower, upper, keys),
+            SimdWidth.Vector128 => Gather128(x, lower, upper, keys),
+            _ => GatherScalar(x, 0, lower, upper, keys, 0),
         };
     }
 
-    private static int GatherScalar(ReadOnlySpan<float> x, int start, float threshold, Span<ulong> keys, int count)
+    private static int GatherScalar(ReadOnlySpan<float> x, int start, float lower, float upper, Span<ulong> keys, int count)
     {
         for (var i = start; i < x.Length; i++)
         {
-            if (x[i] >= threshold)
+            if (x[i] >= lower && x[i] < upper)
                 keys[count++] = Make(x[i], i);
         }
         return count;
     }
 
-    private static int Gather512(ReadOnlySpan<float> x, float threshold, Span<ulong> keys)
+    private static int Gather512(ReadOnlySpan<float> x, float lower, float upper, Span<ulong> keys)
     {
-        var t = Vector512.Create(threshold);
+        var t = Vector512.Create(lower);
+        var u = Vector512.Create(upper);
         int i = 0, count = 0;
         for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
         {
-            var mask = Vector512.GreaterThanOrEqual(Vector512.Create(x.Slice(i, Vector512<float>.Count)), t).ExtractMostSignificantBits();
+            var v = Vector512.Create(x.Slice(i, Vector512<float>.Count));
+            var mask = (Vector512.GreaterThanOrEqual(v, t) & Vector512.LessThan(v, u)).ExtractMostSignificantBits();
             count = Emit(x, i, mask, keys, count);
         }
-        return GatherScalar(x, i, threshold, keys, count);
+        return GatherScalar(x, i, lower, upper, keys, count);
     }
 
-    private static int Gather256(ReadOnlySpan<float> x, float threshold, Span<ulong> keys)
+    private static int Gather256(ReadOnlySpan<float> x, float lower, float upper, Span<ulong> keys)
     {
-        var t = Vector256.Create(threshold);
+        var t = Vector256.Create(lower);
+        var u = Vector256.Create(upper);
         int i = 0, count = 0;
         for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
         {
-            var mask = Vector256.GreaterThanOrEqual(Vector256.Create(x.Slice(i, Vector256<float>.Count)), t).ExtractMostSignificantBits();
+            var v = Vector256.Create(x.Slice(i, Vector256<float>.Count));
+            var mask = (Vector256.GreaterThanOrEqual(v, t) & Vector256.LessThan(v, u)).ExtractMostSignificantBits();
             count = Emit(x, i, mask, keys, count);
         }
-        return GatherScalar(x, i, threshold, keys, count);
+        return GatherScalar(x, i, lower, upper, keys, count);
     }
 
-    private static int Gather128(ReadOnlySpan<float> x, float threshold, Span<ulong> keys)
+    private static int Gather128(ReadOnlySpan<float> x, float lower, float upper, Span<ulong> keys)
     {
-        var t = Vector128.Create(threshold);
+        var t = Vector128.Create(lower);
+        var u = Vector128.Create(upper);
         int i = 0, count = 0;
         for (; i + Vector128<float>.Count <= x.Length; i += Vector128<float>.Count)
         {
-            var mask = Vector128.GreaterThanOrEqual(Vector128.Create(x.Slice(i, Vector128<float>.Count)), t).ExtractMostSignificantBits();
+            var v = Vector128.Create(x.Slice(i, Vector128<float>.Count));
+            var mask = (Vector128.GreaterThanOrEqual(v, t) & Vector128.LessThan(v, u)).ExtractMostSignificantBits();
             count = Emit(x, i, mask, keys, count);
         }
-        return GatherScalar(x, i, threshold, keys, count);
+        return GatherScalar(x, i, lower, upper, keys, count);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -274,6 +274,75 @@ internal static class SamplingKernels
         return sum;
     }
 
+    /// <summary>Sum of weights[i] over the entries with x[i] &gt;= threshold, and their count (one pass).</summary>
+    public static double MassAtLeast(ReadOnlySpan<float> x /*[n]*/, ReadOnlySpan<float> weights /*[n]*/, float threshold, out int count)
+        => MassAtLeast(x, weights, threshold, out count, Simd.Best);
+
+    /// <summary><see cref="MassAtLeast(ReadOnlySpan{float}, ReadOnlySpan{float}, float, out int)"/> on a forced SIMD width (parity tests).</summary>
+    internal static double MassAtLeast(ReadOnlySpan<float> x /*[n]*/, ReadOnlySpan<float> weights /*[n]*/, float threshold, out int count, SimdWidth width)
+    {
+        if (weights.Length < x.Length)
+            throw new ArgumentException($"weights ({weights.Length}) must be at least as long as x ({x.Length}).", nameof(weights));
+        Simd.Require(width);
+        double mass = 0;
+        count = 0;
+        var i = 0;
+        switch (Simd.ForFloat(width))
+        {
+            case SimdWidth.Vector512:
+            {
+                var t = Vector512.Create(threshold);
+                var sum = Vector512<float>.Zero;
+                var n = Vector512<int>.Zero;
+                for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
+                {
+                    var mask = Vector512.GreaterThanOrEqual(Vector512.Create(x.Slice(i, Vector512<float>.Count)), t);
+                    sum += Vector512.Create(weights.Slice(i, Vector512<float>.Count)) & mask;
+                    n -= mask.AsInt32();
+                }
+                (mass, count) = (Vector512.Sum(sum), Vector512.Sum(n));
+                break;
+            }
+            case SimdWidth.Vector256:
+            {
+                var t = Vector256.Create(threshold);
+                var sum = Vector256<float>.Zero;
+                var n = Vector256<int>.Zero;
+                for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
+                {
+                    var mask = Vector256.GreaterThanOrEqual(Vector256.Create(x.Slice(i, Vector256<float>.Count)), t);
+                    sum += Vector256.Create(weights.Slice(i, Vector256<float>.Count)) & mask;
+                    n -= mask.AsInt32();
+                }
+                (mass, count) = (Vector256.Sum(sum), Vector256.Sum(n));
+                break;
+            }
+            case SimdWidth.Vector128:
+            {
+                var t = Vector128.Create(threshold);
+                var sum = Vector128<float>.Zero;
+                var n = Vector128<int>.Zero;
+                for (; i + Vector128<float>.Count <= x.Length; i += Vector128<float>.Count)
+                {
+                    var mask = Vector128.GreaterThanOrEqual(Vector128.Create(x.Slice(i, Vector128<float>.Count)), t);
+                    sum += Vector128.Create(weights.Slice(i, Vector128<float>.Count)) & mask;
+                    n -= mask.AsInt32();
+                }
+                (mass, count) = (Vector128.Sum(sum), Vector128.Sum(n));
+                break;
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            if (x[i] >= threshold)
+            {
+                mass += weights[i];
+                count++;
+            }
+        }
+        return mass;
+    }
+
     // exp(r + n ln2) = 2^n exp(r), |r| <= ln2 / 2; 2^n is built in the exponent bits (n in [-126, 0] here).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Exp512(Vector512<float> d)

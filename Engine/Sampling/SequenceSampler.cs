@@ -166,10 +166,14 @@ public sealed class SequenceSampler
             else
             {
                 mass = total;
-                var threshold = max + MathF.Log((float)((1.0 - _topP) * mass / _vocabSize));
-                count = CandidateKeys.GatherAtLeast(x, threshold, keys);
-                if (SumWeights(keys[..count], weights) < _topP * mass)
-                    count = CandidateKeys.GatherAtLeast(x, float.NegativeInfinity, keys); // float rounding: take all
+                var required = _topP * mass;
+                var bandLower = max + MathF.Log((float)((1.0 - _topP) * mass / _vocabSize));
+                var massLower = SamplingKernels.MassAtLeast(x, weights, bandLower, out var countLower);
+                if (massLower < required)
+                    (bandLower, countLower) = (float.NegativeInfinity, _vocabSize); // float rounding: take all
+                if (countLower > BandLimit)
+                    return DrawBanded(x, max, weights, bandLower, countLower, required, keys);
+                count = CandidateKeys.GatherAtLeast(x, bandLower, keys);
             }
         }
         if (topP)
@@ -222,8 +226,10 @@ public sealed class SequenceSampler
 
     /// <summary>Inverse-CDF draw among <paramref name="keys"/> (in their order) with weights[id].</summary>
     private int Draw(ReadOnlySpan<ulong> keys, ReadOnlySpan<float> weights)
+        => DrawAt(keys, weights, _rng.NextDouble() * SumWeights(keys, weights));
+
+    private static int DrawAt(ReadOnlySpan<ulong> keys, ReadOnlySpan<float> weights, double u)
     {
-        var u = _rng.NextDouble() * SumWeights(keys, weights);
         double acc = 0;
         var last = CandidateKeys.Id(keys[0]);
         foreach (var key in keys)
@@ -238,6 +244,66 @@ public sealed class SequenceSampler
                 return id;
         }
         return last; // rounding left u at the very end: last token with weight
+    }
+
+    /// <summary>Candidate sets larger than this are cut by <see cref="DrawBanded"/> instead of a selection over all of them.</summary>
+    private const int BandLimit = 8192;
+
+    /// <summary>
+    /// Top-p over a large nucleus (flat distributions) without materialising it: bisects a logit threshold until the
+    /// tokens at or above <c>upper</c> hold less than the required mass and the band [lower, upper) is small. Every
+    /// token above the band is kept; the band is cut exactly (sorted semantics) by <see cref="CandidateKeys.NucleusPrefix"/>.
+    /// The draw then walks either the band or, block by block, the tokens above it.
+    /// </summary>
+    private int DrawBanded(ReadOnlySpan<float> x, float max, ReadOnlySpan<float> weights, float lower, int countLower, double required, Span<ulong> keys)
+    {
+        float upper = max + 1f;
+        double massUpper = 0;
+        var countUpper = 0;
+        for (var iteration = 0; iteration < 40 && countLower - countUpper > BandLimit / 4; iteration++)
+        {
+            var mid = float.IsNegativeInfinity(lower) ? max - 64f * (iteration + 1) : lower + (upper - lower) * 0.5f;
+            if (mid <= lower || mid >= upper)
+                break; // float resolution (massive ties): the band stays large, NucleusPrefix still handles it
+            var mass = SamplingKernels.MassAtLeast(x, weights, mid, out var count);
+            if (mass >= required)
+                (lower, countLower) = (mid, count);
+            else
+                (upper, massUpper, countUpper) = (mid, mass, count);
+        }
+        var band = CandidateKeys.GatherBetween(x, lower, upper, keys);
+        var kept = CandidateKeys.NucleusPrefix(keys[..band], weights, required - massUpper);
+        var bandMass = SumWeights(keys[..kept], weights);
+        var u = _rng.NextDouble() * (massUpper + bandMass);
+        if (u >= massUpper || countUpper == 0)
+            return DrawAt(keys[..kept], weights, Math.Max(0, u - massUpper));
+
+        // u falls among the tokens >= upper: find the block, then the token (id order)
+        const int Block = 1024;
+        double acc = 0;
+        var last = CandidateKeys.Id(keys[0]);
+        for (var start = 0; start < x.Length; start += Block)
+        {
+            var length = Math.Min(Block, x.Length - start);
+            var blockMass = SamplingKernels.MassAtLeast(x.Slice(start, length), weights.Slice(start, length), upper, out var blockCount);
+            if (blockCount == 0)
+                continue;
+            if (u >= acc + blockMass)
+            {
+                acc += blockMass;
+                continue;
+            }
+            for (var i = start; i < start + length; i++)
+            {
+                if (x[i] < upper || weights[i] <= 0f)
+                    continue;
+                acc += weights[i];
+                last = i;
+                if (u < acc)
+                    return i;
+            }
+        }
+        return last; // rounding left u past the last token above the band
     }
 
     /// <summary>Draws from the softmax of the whole row: exp (with its sum) into <paramref name="work"/>, then block sums until the draw is reached.</summary>

@@ -115,4 +115,16 @@ public class CandidateKeysTests
             }
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void GatherBetween_EachWidth_KeepsHalfOpenRange(string widthName)
+    {
+        var width = Enum.Parse<SimdWidth>(widthName);
+        var x = SamplerTestUtil.RandomLogits(1003, seed: 5, scale: 4f);
+        x[10] = 1f; x[11] = 2f;
+        var keys = new ulong[x.Length];
+        var n = CandidateKeys.GatherBetween(x, 1f, 2f, keys, width);
+        Assert.Equal(Enumerable.Range(0, x.Length).Where(i => x[i] >= 1f && x[i] < 2f).ToArray(), keys.Take(n).Select(CandidateKeys.Id).ToArray());
+    }
 }

@@ -31,8 +31,12 @@ internal static class SamplerTestUtil
     {
         var counts = new int[logits.Length];
         var sampler = Sampler(p with { Seed = 1234 }, logits.Length);
+        var work = new float[logits.Length];
         for (var i = 0; i < draws; i++)
-            counts[sampler.SampleCopy(logits).TokenId]++;
+        {
+            logits.CopyTo(work, 0);
+            counts[sampler.Sample(work).TokenId]++;
+        }
         return counts;
     }
 

@@ -82,4 +82,19 @@ public class SamplingKernelsTests
             Assert.Equal(n == 0 ? float.NegativeInfinity : expected.Max(), max);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void MassAtLeast_EachWidth_MatchesScalarReference(string widthName)
+    {
+        var width = Enum.Parse<SimdWidth>(widthName);
+        foreach (var n in Lengths)
+        {
+            var x = SamplerTestUtil.RandomLogits(n, seed: n + 13, scale: 4f);
+            var w = SamplerTestUtil.RandomLogits(n, seed: n + 14, scale: 1f).Select(Math.Abs).ToArray();
+            var mass = SamplingKernels.MassAtLeast(x, w, 1f, out var count, width);
+            Assert.Equal(x.Count(v => v >= 1f), count);
+            Assert.Equal(x.Select((v, i) => v >= 1f ? (double)w[i] : 0).Sum(), mass, 1e-3);
+        }
+    }
 }

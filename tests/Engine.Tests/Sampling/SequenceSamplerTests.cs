@@ -220,6 +220,37 @@ public class SequenceSamplerTests
         Assert.Subset(allowed, support);
     }
 
+    [Theory]
+    [InlineData(0.5f, 0)]
+    [InlineData(0.95f, 0)]
+    [InlineData(0.95f, 3)]
+    public void Sample_TopPHugeNucleus_DrawsMatchNucleusDistribution(float topP, int peaks)
+    {
+        // 60k nearly uniform tokens (nucleus of tens of thousands: the banded path) plus optional strong peaks.
+        var logits = RandomLogits(60_000, seed: 12, scale: 0.3f);
+        for (var i = 0; i < peaks; i++) logits[1000 * i + 7] = 9f - i;
+        var p = Softmax(logits);
+        var order = Enumerable.Range(0, logits.Length).OrderByDescending(i => logits[i]).ThenBy(i => i).ToArray();
+        var nucleus = new HashSet<int>();
+        double before = 0;
+        foreach (var id in order)
+        {
+            if (before >= topP) break;
+            nucleus.Add(id);
+            before += p[id];
+        }
+        const int Draws = 4000;
+        var counts = Histogram(new SamplingParams { TopP = topP }, logits, Draws);
+        var drawn = Enumerable.Range(0, logits.Length).Where(i => counts[i] > 0).ToHashSet();
+        Assert.Subset(nucleus, drawn);
+        // mass check: peaks and the "upper half" of the nucleus are drawn in proportion to their renormalised mass
+        for (var i = 0; i < peaks; i++)
+            Assert.InRange(counts[1000 * i + 7] / (double)Draws, p[1000 * i + 7] / before - 0.03, p[1000 * i + 7] / before + 0.03);
+        var upper = order.Take(nucleus.Count / 2).ToArray();
+        var upperExpected = upper.Sum(i => p[i]) / before;
+        Assert.InRange(upper.Sum(i => counts[i]) / (double)Draws, upperExpected - 0.03, upperExpected + 0.03);
+    }
+
     [Fact]
     public void Sample_Penalties_MatchVllmFormulas()
     {
