@@ -51,7 +51,7 @@ public sealed class LoadBalancingOptions
     public double BalanceRelThreshold { get; set; } = 1.5;
 
     /// <summary>Characters per prompt block for the chained block hashes.</summary>
-    public int BlockChars { get; set; } = 64;
+    public int BlockChars { get; set; } = 16;
 
     /// <summary>Most block hashes remembered per replica (least recently used are evicted).</summary>
     public int MaxBlocksPerReplica { get; set; } = 200_000;

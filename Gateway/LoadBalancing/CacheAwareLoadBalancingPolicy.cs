@@ -11,7 +11,7 @@ namespace LlmSuite.Gateway.LoadBalancing;
 /// Cache-aware routing after SGLang's router: first restrict to the replicas serving the request's model; when load is
 /// imbalanced (max − min outstanding &gt; abs threshold and max &gt; rel threshold × min) pick the least loaded;
 /// otherwise pick the replica with the longest recorded prompt prefix if matched/total &gt; cache threshold, else the
-/// least loaded (ties: fewest recorded blocks, then random). The chosen replica records the prompt's blocks.
+/// least loaded (ties: longest recorded prefix, fewest recorded blocks, then random). The chosen replica records the prompt's blocks.
 /// </summary>
 internal sealed class CacheAwareLoadBalancingPolicy(
     IOptionsMonitor<GatewayOptions> options, PrefixIndex index, ModelCatalog catalog, Random random, GatewayMetrics metrics)
@@ -45,59 +45,60 @@ internal sealed class CacheAwareLoadBalancingPolicy(
             return (candidates[0], "single");
         }
         int min = int.MaxValue, max = 0;
-        foreach (var d in candidates)
+        Span<int> matched = candidates.Count <= 64 ? stackalloc int[candidates.Count] : new int[candidates.Count];
+        var best = -1;
+        for (var i = 0; i < candidates.Count; i++)
         {
-            min = Math.Min(min, d.ConcurrentRequestCount);
-            max = Math.Max(max, d.ConcurrentRequestCount);
+            var load = candidates[i].ConcurrentRequestCount;
+            min = Math.Min(min, load);
+            max = Math.Max(max, load);
+            matched[i] = blocks.Length == 0 ? 0 : index.MatchedBlocks(candidates[i].DestinationId, blocks);
+            if (matched[i] > 0 && (best < 0 || matched[i] > matched[best]
+                || (matched[i] == matched[best] && load < candidates[best].ConcurrentRequestCount)))
+            {
+                best = i;
+            }
         }
         if (max - min > settings.BalanceAbsThreshold && max > settings.BalanceRelThreshold * min)
         {
-            return (LeastLoaded(candidates), "balance");
+            return (LeastLoaded(candidates, matched), "balance");
         }
-        if (blocks.Length > 0)
+        if (best >= 0 && (double)matched[best] / blocks.Length > settings.CacheThreshold)
         {
-            DestinationState? best = null;
-            var bestMatched = 0;
-            foreach (var d in candidates)
-            {
-                var matched = index.MatchedBlocks(d.DestinationId, blocks);
-                if (matched > bestMatched || (matched == bestMatched && best is not null && d.ConcurrentRequestCount < best.ConcurrentRequestCount))
-                {
-                    best = d;
-                    bestMatched = matched;
-                }
-            }
-            if (best is not null && (double)bestMatched / blocks.Length > settings.CacheThreshold)
-            {
-                return (best, "prefix");
-            }
+            return (candidates[best], "prefix");
         }
-        return (LeastLoaded(candidates), "least_loaded");
+        return (LeastLoaded(candidates, matched), "least_loaded");
     }
 
-    private DestinationState LeastLoaded(IReadOnlyList<DestinationState> candidates)
+    /// <summary>Least outstanding requests; ties: longest recorded prefix, then fewest recorded blocks, then random.</summary>
+    private DestinationState LeastLoaded(IReadOnlyList<DestinationState> candidates, ReadOnlySpan<int> matched)
     {
-        DestinationState? best = null;
+        var best = -1;
         var ties = 0;
-        foreach (var d in candidates)
+        for (var i = 0; i < candidates.Count; i++)
         {
-            var order = best is null ? -1 : Compare(d, best);
+            var order = best < 0 ? -1 : Compare(candidates[i], matched[i], candidates[best], matched[best]);
             if (order < 0)
             {
-                best = d;
+                best = i;
                 ties = 1;
             }
             else if (order == 0 && random.Next(++ties) == 0)
             {
-                best = d; // reservoir choice among equals
+                best = i; // reservoir choice among equals
             }
         }
-        return best!;
+        return candidates[best];
     }
 
-    private int Compare(DestinationState a, DestinationState b)
+    private int Compare(DestinationState a, int matchedA, DestinationState b, int matchedB)
     {
         var load = a.ConcurrentRequestCount.CompareTo(b.ConcurrentRequestCount);
-        return load != 0 ? load : index.Size(a.DestinationId).CompareTo(index.Size(b.DestinationId));
+        if (load != 0)
+        {
+            return load;
+        }
+        var match = matchedB.CompareTo(matchedA);
+        return match != 0 ? match : index.Size(a.DestinationId).CompareTo(index.Size(b.DestinationId));
     }
 }

@@ -59,13 +59,16 @@ public static class RequestParser
         return options.TryGetProperty("temperature", out var t) && t.ValueKind == JsonValueKind.Number && t.GetDouble() == 0;
     }
 
-    /// <summary>The prompt flattened: messages as role, content, separators; or <c>prompt</c>/<c>system</c>/<c>input</c>.</summary>
+    /// <summary>
+    /// The prompt flattened for affinity: each message's content then a separator (roles are left out so that prompts
+    /// differ from their first character when their contents do); or <c>system</c>, <c>prompt</c>, <c>input</c>.
+    /// </summary>
     public static string PromptText(JsonElement root)
     {
         var sb = new StringBuilder();
         if (root.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.String)
         {
-            sb.Append("system\u0001").Append(system.GetString()).Append('\u0002');
+            sb.Append(system.GetString()).Append('\u0002');
         }
         if (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
         {
@@ -75,11 +78,6 @@ public static class RequestParser
                 {
                     continue;
                 }
-                if (message.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String)
-                {
-                    sb.Append(role.GetString());
-                }
-                sb.Append('\u0001');
                 if (message.TryGetProperty("content", out var content))
                 {
                     AppendText(sb, content);

@@ -8,8 +8,12 @@ public static class Chat
 {
     /// <summary>A chat body with the given user turns (alternating with fixed assistant answers).</summary>
     public static JsonObject Body(string model, bool stream, double? temperature, params string[] userTurns)
+        => Body("You are a helpful assistant. " + new string('x', 200), model, stream, temperature, userTurns);
+
+    /// <summary>A chat body with a given system prompt.</summary>
+    public static JsonObject Body(string system, string model, bool stream, double? temperature, string[] userTurns)
     {
-        var messages = new JsonArray { new JsonObject { ["role"] = "system", ["content"] = "You are a helpful assistant. " + new string('x', 200) } };
+        var messages = new JsonArray { new JsonObject { ["role"] = "system", ["content"] = system } };
         for (var i = 0; i < userTurns.Length; i++)
         {
             if (i > 0)

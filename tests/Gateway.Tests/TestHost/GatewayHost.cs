@@ -48,6 +48,7 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             ["Gateway:HealthCheckInterval"] = "00:00:01",
             ["Gateway:ModelPollInterval"] = "00:00:01",
+            ["Gateway:Auth:Enabled"] = "false",
         };
         var i = 0;
         foreach (var replica in replicas)
