@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Random expression differential cases (seeded) rendered with Python Jinja2 3.1.6 into fuzz_golden.json.
+"""Random expression and whitespace-control differential cases (seeded) rendered with Python Jinja2 3.1.6 into fuzz_golden.json.
 
     python3 scripts/templates/render_fuzz.py tests/Engine.Tests/TestData/Templates [seed] [count]
 
@@ -47,6 +47,40 @@ def expr(rng, depth=0):
     return f"({expr(rng, depth + 1)} if {expr(rng, depth + 1)} else {expr(rng, depth + 1)})"
 
 
+WS = ["", " ", "  ", "\n", "\n\n", " \n", "\n  ", "\t", "\r\n", " \t\n ", "\u00a0", "\n\u3000"]
+
+
+def ws_template(rng, depth=0):
+    """Random nesting of text, prints, comments, if/for/set/raw tags with random whitespace and -/+ markers."""
+
+    def ws():
+        return rng.choice(WS)
+
+    def sign():
+        return rng.choice(["", "", "-", "+"])
+
+    parts = []
+    for _ in range(rng.randint(1, 4)):
+        r = rng.random()
+        if r < 0.25:
+            parts.append(ws() + rng.choice(["a", "b c", "x\ny", "", "{", "}", "%", "#", "-"]) + ws())
+        elif r < 0.45:
+            parts.append(ws() + "{{" + rng.choice(["", "-"]) + " " + rng.choice(["x", "'v'", "i", "loop.index"]) + " " + rng.choice(["", "-"]) + "}}" + ws())
+        elif r < 0.55:
+            parts.append(ws() + "{#" + sign() + " c " + rng.choice(["", "-"]) + "#}" + ws())
+        elif r < 0.75 and depth < 2:
+            parts.append(ws() + "{%" + sign() + " if x %}" + ws() + ws_template(rng, depth + 1) + ws() + "{%" + sign() + " else " + sign() + "%}"
+                         + ws() + ws_template(rng, depth + 1) + "{%" + sign() + " endif " + sign() + "%}" + ws())
+        elif r < 0.9 and depth < 2:
+            parts.append(ws() + "{%" + sign() + " for i in [1, 2] " + sign() + "%}" + ws() + ws_template(rng, depth + 1) + ws()
+                         + "{%" + sign() + " endfor " + sign() + "%}" + ws())
+        elif r < 0.95:
+            parts.append(ws() + "{%" + sign() + " raw " + rng.choice(["", "-"]) + "%}" + ws() + "{{ x }}" + ws() + "{%" + sign() + " endraw " + sign() + "%}" + ws())
+        else:
+            parts.append(ws() + "{%" + sign() + " set y = 1 " + sign() + "%}" + ws())
+    return "".join(parts)
+
+
 def main():
     root = Path(sys.argv[1])
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
@@ -68,6 +102,13 @@ def main():
         except Exception as e:  # noqa: BLE001
             case["error"], case["error_kind"] = str(e), type(e).__name__
         cases.append(case)
+    for i in range(count // 2):
+        source = ws_template(rng)
+        x = rng.random() < 0.5
+        try:
+            cases.append({"id": f"ws{seed}_{i}", "source": source, "vars": {"x": x}, "output": env.from_string(source).render(x=x)})
+        except jinja2.TemplateError:
+            continue
     with open(root / "fuzz_golden.json", "w", encoding="utf-8") as f:
         json.dump({"vars": VARS, "cases": cases}, f, ensure_ascii=False, indent=0)
         f.write("\n")

@@ -4,7 +4,8 @@ using LlmSuite.Engine.Templates;
 namespace LlmSuite.Engine.Tests.Templates;
 
 /// <summary>
-/// Seeded random expressions (operators, filters, tests over mixed-type variables) from
+/// Seeded random expressions (operators, filters, tests over mixed-type variables) and random whitespace-control
+/// templates (text, prints, comments, if/for/set/raw with random spaces, newlines, CRLF, NBSP and -/+ markers) from
 /// scripts/templates/render_fuzz.py: output must equal Python Jinja2's; where Python raises, we must raise a
 /// <see cref="TemplateException"/> (never crash with a .NET exception). Messages are checked in bulk: at least 98%
 /// must match verbatim (known differences: Markup type names, comparison operand order inside sort).
@@ -32,7 +33,8 @@ public class FuzzTests
             TemplateException? error = null;
             try
             {
-                output = ChatTemplate.Parse(source).Render(vars, FixedClock.Instance);
+                var caseVars = c.TryGetProperty("vars", out var own) ? GoldenCases.Variables(own) : vars;
+                output = ChatTemplate.Parse(source).Render(caseVars, FixedClock.Instance);
             }
             catch (TemplateException e)
             {
