@@ -6,32 +6,35 @@ namespace LlmSuite.Engine.Tokenizers;
 /// A bounded, thread-safe cache from pre-token text to its ids. Lookups take a span (no allocation on a hit);
 /// when the cache is full it is cleared, which bounds memory at the cost of re-warming.
 /// </summary>
-internal sealed class TokenCache(int capacity)
+internal sealed class TokenCache
 {
+    private readonly int _capacity;
+    private int _count; // approximate; ConcurrentDictionary.Count would take every lock
     private readonly ConcurrentDictionary<string, int[]> _entries = new(StringComparer.Ordinal);
-    private ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private bool _lookupReady;
+    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    public bool TryGet(ReadOnlySpan<char> key, out int[] ids)
+    public TokenCache(int capacity)
     {
-        if (!_lookupReady)
-        {
-            _lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
-            _lookupReady = true;
-        }
-        return _lookup.TryGetValue(key, out ids!);
+        _capacity = capacity;
+        _lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    public bool TryGet(ReadOnlySpan<char> key, out int[] ids) => _lookup.TryGetValue(key, out ids!);
 
     public void Add(ReadOnlySpan<char> key, ReadOnlySpan<int> ids)
     {
-        if (capacity <= 0)
+        if (_capacity <= 0)
         {
             return;
         }
-        if (_entries.Count >= capacity)
+        if (Volatile.Read(ref _count) >= _capacity)
         {
             _entries.Clear();
+            Volatile.Write(ref _count, 0);
         }
-        _entries.TryAdd(key.ToString(), ids.ToArray());
+        if (_entries.TryAdd(key.ToString(), ids.ToArray()))
+        {
+            Interlocked.Increment(ref _count);
+        }
     }
 }
