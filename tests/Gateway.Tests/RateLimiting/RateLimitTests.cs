@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json;
+using LlmSuite.Gateway.Auth;
+using LlmSuite.Gateway.RateLimiting;
+using LlmSuite.Gateway.Tests.TestHost;
+using StackExchange.Redis;
+
+namespace LlmSuite.Gateway.Tests.RateLimiting;
+
+public sealed class RateLimitTests(RedisFixture redis) : IClassFixture<RedisFixture>
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 20, TimeSpan.Zero);
+
+    private static Dictionary<string, string?> Key(string key, int rpm, int tpm) => new()
+    {
+        ["Gateway:Auth:Enabled"] = "true",
+        ["Gateway:Auth:Keys:0:Key"] = key,
+        ["Gateway:Auth:Keys:0:RequestsPerMinute"] = rpm.ToString(),
+        ["Gateway:Auth:Keys:0:TokensPerMinute"] = tpm.ToString(),
+    };
+
+    [Fact]
+    public async Task ChatCompletions_NPlusOneRequestAcrossTwoGateways_Returns429WithRetryAfter()
+    {
+        var key = $"sk-{Guid.NewGuid()}";
+        var time = new FixedTimeProvider(Now);
+        await using var backend = await FakeBackend.StartAsync("r0");
+        await using var g1 = await GatewayHost.StartAsync([backend.Address], redis.Server.ConnectionString, Key(key, 3, 0), time);
+        await using var g2 = await GatewayHost.StartAsync([backend.Address], redis.Server.ConnectionString, Key(key, 3, 0), time);
+        using var c1 = g1.CreateClient(key);
+        using var c2 = g2.CreateClient(key);
+        var statuses = new List<HttpStatusCode>();
+        foreach (var client in new[] { c1, c2, c1 })
+        {
+            using var ok = await Chat.PostAsync(client, Chat.Body("tiny", false, null, "hi"));
+            statuses.Add(ok.StatusCode);
+        }
+        using var limited = await Chat.PostAsync(c2, Chat.Body("tiny", false, null, "hi"));
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(40), limited.Headers.RetryAfter?.Delta);
+        Assert.Equal("3", limited.Headers.GetValues("x-ratelimit-limit-requests").Single());
+        Assert.Equal("0", limited.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+        using var json = JsonDocument.Parse(await limited.Content.ReadAsStringAsync());
+        Assert.Equal("rate_limit_exceeded", json.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(3, backend.Requests);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_TokenBudgetSpent_Returns429AndUsageIsRecorded()
+    {
+        var key = $"sk-{Guid.NewGuid()}";
+        await using var backend = await FakeBackend.StartAsync("r0");
+        await using var gateway = await GatewayHost.StartAsync([backend.Address], redis.Server.ConnectionString, Key(key, 0, 10), new FixedTimeProvider(Now));
+        using var client = gateway.CreateClient(key);
+        using var first = await Chat.PostAsync(client, Chat.Body("tiny", false, null, "hi")); // 8 tokens
+        await first.Content.ReadAsStringAsync();
+        using var second = await Chat.PostAsync(client, Chat.Body("tiny", false, null, "hi")); // 16 tokens
+        await second.Content.ReadAsStringAsync();
+        using var third = await Chat.PostAsync(client, Chat.Body("tiny", false, null, "hi"));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        using var connection = ConnectionMultiplexer.Connect(redis.Server.ConnectionString);
+        var usage = (await connection.GetDatabase().HashGetAllAsync(RedisRateLimiter.UsageKey(ApiKeyHasher.Hash(key)[..16], "20260102")))
+            .ToDictionary(e => (string)e.Name!, e => (long)e.Value);
+        Assert.Equal(2, usage["requests"]);
+        Assert.Equal(10, usage["prompt_tokens"]);
+        Assert.Equal(6, usage["completion_tokens"]);
+    }
+}
