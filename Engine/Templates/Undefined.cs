@@ -5,7 +5,7 @@ namespace LlmSuite.Engine.Templates;
 /// another undefined; arithmetic, attribute/item access and calls raise a <see cref="TemplateException"/> with
 /// Jinja2's message (<c>'x' is undefined</c>, <c>'dict object' has no attribute 'y'</c>, ...).
 /// </summary>
-public sealed class Undefined
+internal sealed class Undefined
 {
     private static readonly object Missing = new();
 
