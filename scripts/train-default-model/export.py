@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "work")
 OUT = os.environ.get("OUT_DIR") or os.path.normpath(os.path.join(HERE, "..", "..", "models", "default"))
 CKPT = os.environ.get("CKPT") or os.path.join(WORK, "ckpt.pt")
-torch.set_num_threads(1)
+torch.set_num_threads(int(os.environ.get("THREADS", "2")))
 
 DTYPES = {torch.float32: ("F32", np.float32)}
 
@@ -177,7 +177,7 @@ def main():
     gen = torch.Generator().manual_seed(42)
     samples = []
     for c in cases:
-        s_ids, _ = generate(ref_model, c["prompt_ids"], 120, {im_end, eot}, temperature=0.7, top_p=0.9, gen=gen)
+        s_ids, _ = generate(ref_model, c["prompt_ids"], 64, {im_end, eot}, temperature=0.7, top_p=0.9, gen=gen)
         samples.append({"user": c["messages"][-1]["content"], "greedy": c["greedy_text"],
                         "sampled": tok.decode(s_ids)})
     json.dump(samples, open(os.path.join(OUT if os.environ.get("OUT_DIR") else WORK, "samples.json"), "w", encoding="utf-8"), indent=1, ensure_ascii=False)
