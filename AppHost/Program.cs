@@ -6,8 +6,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var redis = builder.AddRedis("redis");
 
-// Each service adds its line here as it appears (InferenceService, EmbeddingService, Gateway, WebUi), e.g.:
-// var inference = builder.AddProject("inference", "InferenceService")
-//     .WithReplicas(builder.Options.InferenceReplicas).WithReference(redis).WaitFor(redis).WithHttpHealthCheck("/health");
+// Each service adds its line here as it appears (InferenceService, EmbeddingService, Gateway, WebUi).
+var inference = builder.AddProject("inference", "InferenceService").WithReplicas(builder.Options.InferenceReplicas).WithReference(redis).WaitFor(redis).WithHttpHealthCheck("/health").WithEnvironment("Inference__Model", builder.ModelPath);
 
 return await builder.Build().RunAsync();
