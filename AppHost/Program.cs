@@ -8,5 +8,6 @@ var redis = builder.AddRedis("redis");
 
 // Each service adds its line here as it appears (InferenceService, EmbeddingService, Gateway, WebUi).
 var inference = builder.AddProject("inference", "InferenceService").WithReplicas(builder.Options.InferenceReplicas).WithReference(redis).WaitFor(redis).WithHttpHealthCheck("/health").WithEnvironment("Inference__Model", builder.ModelPath);
+builder.AddProject("gateway", "Gateway").WithReference(redis).WithReference(inference).WaitFor(inference).WithHttpHealthCheck("/health");
 
 return await builder.Build().RunAsync();
