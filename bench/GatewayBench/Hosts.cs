@@ -10,7 +10,7 @@ namespace LlmSuite.GatewayBench;
 internal static class Hosts
 {
     /// <summary>A trivial OpenAI-ish backend: a fixed JSON chat answer; with <paramref name="prefillMsPerNewKChar"/> it
-    /// models a prefix cache (time proportional to the prompt characters it has not seen before).</summary>
+    /// models a prefix cache (time proportional to the prompt characters it has not seen before, one request at a time).</summary>
     public static async Task<(WebApplication App, Uri Address)> StartBackendAsync(double prefillMsPerNewKChar = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -18,6 +18,7 @@ internal static class Hosts
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var seen = new HashSet<string>();
+        var compute = new SemaphoreSlim(1); // one prefill at a time, like a compute-bound replica
         app.MapGet("/health", () => "Healthy");
         app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "tiny", @object = "model" } } }));
         app.MapPost("/v1/chat/completions", async (HttpContext context) =>
@@ -38,7 +39,15 @@ internal static class Hosts
                         }
                     }
                 }
-                await Task.Delay(TimeSpan.FromMilliseconds((body.Length - cached) / 1000.0 * prefillMsPerNewKChar));
+                await compute.WaitAsync();
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds((body.Length - cached) / 1000.0 * prefillMsPerNewKChar));
+                }
+                finally
+                {
+                    compute.Release();
+                }
             }
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("""{"id":"c","object":"chat.completion","created":1,"model":"tiny","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}""");

@@ -30,15 +30,15 @@ try
     await gateway.StopAsync();
     await backend.StopAsync();
 
-    // Multi-turn: 8 conversations × 6 turns, 2 replicas; each replica answers in time ∝ prompt chars it has not seen.
-    Console.WriteLine("Multi-turn latency (8 conversations × 6 turns, 2 replicas, simulated prefill 20 ms per 1k uncached chars):");
+    // Multi-turn: 7 conversations (odd, so round-robin does not stick by accident) × 6 turns, 2 replicas; each replica answers in time ∝ prompt chars it has not seen.
+    Console.WriteLine("Multi-turn latency (7 conversations × 6 turns, 2 replicas, simulated prefill 20 ms per 1k uncached chars, one prefill at a time per replica):");
     var results = new Dictionary<string, double>();
     foreach (var policy in new[] { "RoundRobin", "CacheAware" })
     {
         var (r0, a0) = await Hosts.StartBackendAsync(prefillMsPerNewKChar: 20);
         var (r1, a1) = await Hosts.StartBackendAsync(prefillMsPerNewKChar: 20);
         var (g, ga) = await Hosts.StartGatewayAsync([a0, a1], redis: null, policy);
-        results[policy] = await Measure.MultiTurnAsync(http, ga, conversations: 8, turns: 6);
+        results[policy] = await Measure.MultiTurnAsync(http, ga, conversations: 7, turns: 6);
         Console.WriteLine($"  {policy,-10}: mean latency {results[policy]:F1} ms");
         await g.StopAsync();
         await r0.StopAsync();
