@@ -2,6 +2,7 @@ using System.Text.Json;
 using LlmSuite.Engine.Chat;
 using LlmSuite.Engine.Models;
 using LlmSuite.Engine.Tests.Tokenizers;
+using Xunit.Abstractions;
 
 namespace LlmSuite.Engine.Tests.Models;
 
