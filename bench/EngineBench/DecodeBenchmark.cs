@@ -29,7 +29,7 @@ internal static class DecodeBenchmark
                     return 2;
             }
         }
-        modelPath ??= SyntheticDirectory(SyntheticModelShape.M90, seed: 1);
+        modelPath ??= SyntheticModel.Ensure(SyntheticModelShape.M90, seed: 1);
 
         var (bw1, bwAll) = Bandwidth.Measure(1L << 30, 3);
         Console.WriteLine($"read bandwidth: {bw1:F1} GB/s on 1 thread, {bwAll:F1} GB/s on {WorkerPool.Threads} threads");
@@ -103,16 +103,5 @@ internal static class DecodeBenchmark
             model.Forward(batch, cache, logits);
         });
         return tokens / seconds;
-    }
-
-    private static string SyntheticDirectory(SyntheticModelShape shape, int seed)
-    {
-        string dir = Path.Combine(Path.GetTempPath(), $"llmsuite-synthetic-{shape.Hidden}x{shape.Layers}-{seed}");
-        if (!File.Exists(Path.Combine(dir, "config.json")))
-        {
-            Console.WriteLine($"writing a random {shape.Parameters / 1e6:F0}M-parameter Llama to {dir} ...");
-            SyntheticModel.Write(dir, shape, seed);
-        }
-        return dir;
     }
 }

@@ -29,8 +29,8 @@ internal static class ServingBenchmark
 
         string dir = model switch
         {
-            "small" => Synthetic(SyntheticModelShape.M16, seed),
-            "100m" => Synthetic(SyntheticModelShape.M90, seed),
+            "small" => SyntheticModel.Ensure(SyntheticModelShape.M16, seed),
+            "100m" => SyntheticModel.Ensure(SyntheticModelShape.M90, seed),
             _ => model,
         };
         if (!File.Exists(Path.Combine(dir, "config.json")) && !dir.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
@@ -85,17 +85,6 @@ internal static class ServingBenchmark
         Console.WriteLine($"| (c) TTFT cold / cached {prefixLength}-token prefix (median of 3) | {cold / warm:F1}x ({cold * 1000:F0} ms vs {warm * 1000:F0} ms) | | >= 5x |");
         Console.WriteLine($"| (d) KV used (peak, paged) / contiguous {m.MaxContext}-token slots x {requests} | {(double)paged / contiguous:P1} ({paged / 1e6:F0} MB vs {contiguous / 1e6:F0} MB; exact prompt+max_tokens per request: {contiguousExact / 1e6:F0} MB) | | less |");
         return 0;
-    }
-
-    private static string Synthetic(SyntheticModelShape shape, int seed)
-    {
-        string dir = Path.Combine(Path.GetTempPath(), $"llmsuite-synthetic-{shape.Hidden}x{shape.Layers}-{seed}");
-        if (!File.Exists(Path.Combine(dir, "config.json")))
-        {
-            Console.WriteLine($"writing a random {shape.Parameters / 1e6:F0}M-parameter Llama to {dir} ...");
-            SyntheticModel.Write(dir, shape, seed);
-        }
-        return dir;
     }
 
     private static List<EngineRequest> Workload(int count, int seed, int vocab, int maxPrompt, int maxOutput)

@@ -28,6 +28,18 @@ internal sealed record SyntheticModelShape(int Hidden, int Layers, int Heads, in
 /// <summary>Writes a Hugging Face Llama directory (config.json + model.safetensors, F32) with seeded random weights.</summary>
 internal static class SyntheticModel
 {
+    /// <summary>The directory of a seeded random model under the temp folder, written on first use.</summary>
+    public static string Ensure(SyntheticModelShape shape, int seed)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"llmsuite-synthetic-{shape.Hidden}x{shape.Layers}-{seed}");
+        if (!File.Exists(Path.Combine(dir, "config.json")))
+        {
+            Console.WriteLine($"writing a random {shape.Parameters / 1e6:F0}M-parameter Llama to {dir} ...");
+            Write(dir, shape, seed);
+        }
+        return dir;
+    }
+
     public static string Write(string directory, SyntheticModelShape s, int seed)
     {
         Directory.CreateDirectory(directory);
