@@ -98,9 +98,16 @@ public sealed class ErrorTests(ServerFixture fixture)
     [Fact]
     public async Task CreateChatCompletion_BodyOverTheLimit_Returns413()
     {
-        var big = new string('a', 5 * 1024 * 1024);
-        using var response = await Http.PostAsync("v1/chat/completions", new StringContent($$"""{"model":"tiny","messages":[{"role":"user","content":"{{big}}"}]}""", Encoding.UTF8, "application/json"));
+        // raw HTTP: declare a 5 MB body, send its first byte, and read the answer (the server refuses before the upload ends)
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(fixture.Server.Address.Host, fixture.Server.Address.Port);
+        var stream = tcp.GetStream();
+        var head = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 5242880\r\n\r\n{";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
 
-        Assert.Equal(413, (int)response.StatusCode);
+        var status = await reader.ReadLineAsync();
+
+        Assert.StartsWith("HTTP/1.1 413", status, StringComparison.Ordinal);
     }
 }
