@@ -6,6 +6,29 @@ using System.Text;
 using LlmSuite.GatewayBench;
 
 var requests = args.Length >= 2 && args[0] == "--requests" ? int.Parse(args[1]) : 3000;
+if (args.Length >= 2 && args[0] == "--replicas")
+{
+    // Real replicas (e.g. two InferenceService processes): time to first streamed token, cache-aware vs round-robin.
+    var urls = args[1].Split(',').Select(u => new Uri(u)).ToArray();
+    var model = args.Length >= 4 && args[2] == "--model" ? args[3] : "default";
+    using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+    var ttft = new Dictionary<string, double>();
+    var round = 0;
+    const int pairs = 3;
+    foreach (var policy in new[] { "warm-up" }.Concat(Enumerable.Repeat(new[] { "RoundRobin", "CacheAware" }, pairs).SelectMany(p => p)))
+    {
+        var (g, ga) = await Hosts.StartGatewayAsync(urls, redis: null, policy == "warm-up" ? "RoundRobin" : policy);
+        var mean = await Measure.MultiTurnTtftAsync(client, ga, model, conversations: 3, turns: 4, salt: $"run{round++}");
+        if (policy != "warm-up")
+        {
+            ttft[policy] = ttft.GetValueOrDefault(policy) + mean / pairs;
+        }
+        Console.WriteLine($"  {policy,-10}: mean TTFT {mean:F1} ms");
+        await g.StopAsync();
+    }
+    Console.WriteLine($"  round-robin / cache-aware mean TTFT: {ttft["RoundRobin"] / ttft["CacheAware"]:F2}x");
+    return;
+}
 var (redisProcess, redis) = Hosts.StartRedis();
 try
 {
@@ -113,6 +136,43 @@ internal static class Measure
                 var start = Stopwatch.GetTimestamp();
                 await PostAsync(http, uri, body);
                 return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }));
+            latencies.AddRange(times);
+        }
+        return latencies.Average();
+    }
+
+    public static async Task<double> MultiTurnTtftAsync(HttpClient http, Uri baseAddress, string model, int conversations, int turns, string salt)
+    {
+        var uri = new Uri(baseAddress, "/v1/chat/completions");
+        var latencies = new List<double>();
+        var history = Enumerable.Range(0, conversations)
+            .Select(c => new List<object> { new { role = "system", content = $"{salt} conversation {c}. " + string.Concat(Enumerable.Repeat($"Background fact number {c} is important. ", 12)) } })
+            .ToArray();
+        for (var turn = 0; turn < turns; turn++)
+        {
+            var times = await Task.WhenAll(Enumerable.Range(0, conversations).Select(async c =>
+            {
+                history[c].Add(new { role = "user", content = $"Turn {turn}: " + string.Concat(Enumerable.Repeat("tell me more about it please. ", 4)) });
+                var body = System.Text.Json.JsonSerializer.Serialize(new { model, messages = history[c], stream = true, max_tokens = 8, temperature = 0.5 });
+                using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                var start = Stopwatch.GetTimestamp();
+                using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                response.EnsureSuccessStatusCode();
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+                double first = -1;
+                var answer = new StringBuilder();
+                while (await reader.ReadLineAsync() is { } line)
+                {
+                    if (line.StartsWith("data: {", StringComparison.Ordinal) && line.Contains("\"content\"", StringComparison.Ordinal) && first < 0)
+                    {
+                        first = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    }
+                    answer.Append(line.Length > 0 ? "." : "");
+                }
+                history[c].Add(new { role = "assistant", content = $"answer {turn}" });
+                return first < 0 ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : first;
             }));
             latencies.AddRange(times);
         }
