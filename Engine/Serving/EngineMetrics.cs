@@ -30,15 +30,25 @@ public sealed class EngineMetrics : IDisposable
         _meter.CreateObservableGauge("vllm:num_requests_running", () => new Measurement<int>(_running, _model), description: "Number of sequences running (in the batch).");
         _meter.CreateObservableGauge("vllm:num_requests_waiting", () => new Measurement<int>(_waiting, _model), description: "Number of sequences waiting to be scheduled.");
         _meter.CreateObservableGauge("vllm:kv_cache_usage_perc", () => new Measurement<double>(Volatile.Read(ref _kvUsage), _model), description: "KV cache usage; 1 means 100 percent.");
-        _prefixQueries = _meter.CreateCounter<long>("vllm:prefix_cache_queries", "tokens", "Prompt tokens looked up in the prefix cache.");
-        _prefixHits = _meter.CreateCounter<long>("vllm:prefix_cache_hits", "tokens", "Prompt tokens found in the prefix cache.");
+        _prefixQueries = _meter.CreateCounter<long>("vllm:prefix_cache_queries", "{token}", "Prompt tokens looked up in the prefix cache.");
+        _prefixHits = _meter.CreateCounter<long>("vllm:prefix_cache_hits", "{token}", "Prompt tokens found in the prefix cache.");
         _preemptions = _meter.CreateCounter<long>("vllm:num_preemptions", description: "Preemptions (recompute).");
-        _promptTokens = _meter.CreateCounter<long>("vllm:prompt_tokens", "tokens", "Prefill tokens processed.");
-        _generationTokens = _meter.CreateCounter<long>("vllm:generation_tokens", "tokens", "Generated tokens.");
+        _promptTokens = _meter.CreateCounter<long>("vllm:prompt_tokens", "{token}", "Prefill tokens processed.");
+        _generationTokens = _meter.CreateCounter<long>("vllm:generation_tokens", "{token}", "Generated tokens.");
         _success = _meter.CreateCounter<long>("vllm:request_success", description: "Finished requests by finish reason.");
         _ttft = _meter.CreateHistogram("vllm:time_to_first_token_seconds", "s", "Time to first token.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TtftBuckets });
         _itl = _meter.CreateHistogram("vllm:inter_token_latency_seconds", "s", "Time between tokens of a sample.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ItlBuckets });
         _e2e = _meter.CreateHistogram("vllm:e2e_request_latency_seconds", "s", "Request latency from arrival to finish.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = E2eBuckets });
+
+        // Counters exist from the start at 0, as in vLLM, so dashboards and rate() see every series.
+        foreach (var counter in new[] { _prefixQueries, _prefixHits, _preemptions, _promptTokens, _generationTokens })
+        {
+            counter.Add(0, _model);
+        }
+        foreach (var reason in new[] { FinishReasons.Stop, FinishReasons.Length, FinishReasons.Abort })
+        {
+            _success.Add(0, _model, new KeyValuePair<string, object?>("finished_reason", reason));
+        }
     }
 
     internal void SetState(int running, int waiting, double kvUsage)
