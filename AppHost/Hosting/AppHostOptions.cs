@@ -9,6 +9,9 @@ public sealed record AppHostOptions
     /// <summary>Model directory or .gguf file for the inference service (default: the bundled model).</summary>
     public string? Model { get; init; }
 
+    /// <summary>The gateway's port: the address OpenAI/Ollama clients use (0 = any free port).</summary>
+    public int GatewayPort { get; init; } = 8000;
+
     /// <summary>Do not start Redis (services run without cache, keys and limits).</summary>
     public bool NoRedis { get; init; }
 
@@ -30,6 +33,7 @@ public sealed record AppHostOptions
         Options:
           --replicas N          inference replicas (default 2)
           --model PATH          model directory or .gguf file (default: models/default, the bundled model)
+          --port N              the gateway's port, where clients connect (default 8000; 0 = any free port)
           --no-redis            do not start Redis
           --health-timeout SEC  how long to wait for each resource's /health (default 180)
           --suite-dir DIR       runtime state directory (default: .suite/ in the repository)
@@ -59,6 +63,7 @@ public sealed record AppHostOptions
             {
                 "--replicas" => options with { InferenceReplicas = int.TryParse(Next(), out var r) && r is >= 1 and <= 64 ? r : throw new ArgumentException("--replicas must be an integer from 1 to 64") },
                 "--model" => options with { Model = Next() },
+                "--port" => options with { GatewayPort = int.TryParse(Next(), out var p) && p is >= 0 and <= 65535 ? p : throw new ArgumentException("--port must be an integer from 0 to 65535") },
                 "--no-redis" => options with { NoRedis = true },
                 "--suite-dir" => options with { SuiteDirectory = Next() },
                 "--health-timeout" => options with { HealthTimeout = TimeSpan.FromSeconds(double.TryParse(Next(), System.Globalization.CultureInfo.InvariantCulture, out var t) && t > 0 ? t : throw new ArgumentException("--health-timeout must be a positive number of seconds")) },

@@ -53,6 +53,17 @@ public sealed class ResourceBuilder<T>(T resource) where T : Resource
         return this;
     }
 
+    /// <summary>Listens on a fixed port (0 or null = a free port), like Aspire's <c>WithHttpEndpoint(port: …)</c>.</summary>
+    public ResourceBuilder<T> WithHttpPort(int? port)
+    {
+        if (port is > 0 && Resource.Replicas > 1)
+        {
+            throw new InvalidOperationException($"'{Resource.Name}' has {Resource.Replicas} replicas; a fixed port needs exactly one");
+        }
+        Resource.FixedPort = port is > 0 ? port : null;
+        return this;
+    }
+
     /// <summary>Sets the readiness path of a project resource.</summary>
     public ResourceBuilder<T> WithHttpHealthCheck(string path)
     {

@@ -50,7 +50,15 @@ internal sealed class Orchestrator : IAsyncDisposable
             return 0;
         }
 
-        CreateReplicas();
+        try
+        {
+            CreateReplicas();
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.Error.WriteLine($"apphost: {e.Message}");
+            return 1;
+        }
         OnChanged(); // replaces a previous run's state file
         _console.WriteInfo($"starting {string.Join(", ", _app.Resources.Select(r => r.Replicas > 1 ? $"{r.Name} ×{r.Replicas}" : r.Name))}");
         var started = await StartAllAsync(shutdown);
@@ -92,7 +100,9 @@ internal sealed class Orchestrator : IAsyncDisposable
     private void CreateReplicas()
     {
         var ports = new PortAllocator();
-        var portsByResource = _app.Resources.ToDictionary(r => r, r => (IReadOnlyList<int>)[.. Enumerable.Range(0, r.Replicas).Select(_ => ports.Next())]);
+        var portsByResource = _app.Resources.ToDictionary(r => r, r => r.FixedPort is { } port
+            ? (IReadOnlyList<int>)[ports.Fixed(port, r.Name)]
+            : [.. Enumerable.Range(0, r.Replicas).Select(_ => ports.Next())]);
         foreach (var resource in _app.Resources)
         {
             var list = new List<ReplicaProcess>();

@@ -24,6 +24,9 @@ public abstract class Resource(string name)
     /// <summary>Extra command-line arguments.</summary>
     public List<string> Args { get; } = [];
 
+    /// <summary>A fixed port for a single-replica resource (the address users type); null = a free port.</summary>
+    public int? FixedPort { get; set; }
+
     /// <summary>The scheme of the replicas' endpoints (<c>http</c>, <c>tcp</c>).</summary>
     public abstract string Scheme { get; }
 

@@ -70,6 +70,8 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         psi.ArgumentList.Add(AppHostDll);
         psi.ArgumentList.Add("--suite-dir");
         psi.ArgumentList.Add(suiteDirectory);
+        psi.ArgumentList.Add("--port"); // tests run AppHosts side by side: the gateway takes any free port
+        psi.ArgumentList.Add("0");
         foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);

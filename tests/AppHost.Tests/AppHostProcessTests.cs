@@ -100,6 +100,20 @@ public class AppHostProcessTests
     }
 
     [Fact]
+    public async Task Run_GatewayPortInUse_FailsNamingThePortAndStartsNothing()
+    {
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+
+        await using var host = AppHostProcess.Start(NewSuiteDirectory(), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(1, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"port {port} for 'gateway' is in use", host.Output);
+        Assert.DoesNotContain("[redis]", host.Output);
+    }
+
+    [Fact]
     public async Task Run_UnknownOption_ExitsWithUsage()
     {
         await using var host = AppHostProcess.Start(NewSuiteDirectory(), "--replcias", "3");

@@ -11,12 +11,14 @@ public class AppHostOptionsTests
         Assert.Equal(2, options.InferenceReplicas);
         Assert.False(options.NoRedis);
         Assert.Null(options.Model);
+        Assert.Equal(8000, options.GatewayPort);
     }
 
     [Fact]
     public void Parse_AllOptions_Read()
     {
-        var options = AppHostOptions.Parse(["--replicas", "3", "--model=/m/x.gguf", "--no-redis", "--health-timeout", "30"]);
+        var options = AppHostOptions.Parse(["--replicas", "3", "--model=/m/x.gguf", "--no-redis", "--health-timeout", "30", "--port", "0"]);
+        Assert.Equal(0, options.GatewayPort);
         Assert.Equal(3, options.InferenceReplicas);
         Assert.Equal("/m/x.gguf", options.Model);
         Assert.True(options.NoRedis);
