@@ -113,14 +113,8 @@ public static partial class OllamaApi
             }
             await using (generation)
             {
-                var text = new System.Text.StringBuilder();
-                RequestOutput? last = null;
-                await foreach (var output in generation.ReadAllAsync(aborted))
-                {
-                    text.Append(output.Text);
-                    last = output;
-                }
-                return TypedResults.Json(Final(generation, last, name, services.Time, start, loadNs) with { Message = new OllamaMessage("assistant", text.ToString()) }, Json);
+                var (text, last) = await CollectAsync(generation, aborted);
+                return TypedResults.Json(Final(generation, last, name, services.Time, start, loadNs) with { Message = new OllamaMessage("assistant", text) }, Json);
             }
         }
         catch (ApiException e)
@@ -184,15 +178,9 @@ public static partial class OllamaApi
             }
             await using (generation)
             {
-                var text = new System.Text.StringBuilder();
-                RequestOutput? last = null;
-                await foreach (var output in generation.ReadAllAsync(aborted))
-                {
-                    text.Append(output.Text);
-                    last = output;
-                }
+                var (text, last) = await CollectAsync(generation, aborted);
                 var final = Final(generation, last, name, services.Time, start, loadNs);
-                return TypedResults.Json(ToGenerate(final, text.ToString()), Json);
+                return TypedResults.Json(ToGenerate(final, text), Json);
             }
         }
         catch (ApiException e)
@@ -356,5 +344,18 @@ public static partial class OllamaApi
         var count = (double)config.VocabSize * config.HiddenSize * 2
             + config.NumLayers * ((double)config.HiddenSize * config.HeadDim * (config.NumHeads * 2 + config.NumKvHeads * 2) + 3.0 * config.HiddenSize * config.IntermediateSize);
         return count >= 1e9 ? $"{count / 1e9:0.#}B" : $"{count / 1e6:0.#}M";
+    }
+
+    /// <summary>A non-streamed answer: the whole text and the last delta (finish reason, usage).</summary>
+    private static async Task<(string Text, RequestOutput? Last)> CollectAsync(Generation.Generation generation, CancellationToken aborted)
+    {
+        var text = new System.Text.StringBuilder();
+        RequestOutput? last = null;
+        await foreach (var output in generation.ReadAllAsync(aborted))
+        {
+            text.Append(output.Text);
+            last = output;
+        }
+        return (text.ToString(), last);
     }
 }
