@@ -24,6 +24,7 @@ public static class GatewayApplicationBuilderExtensions
         app.MapGet("/api/tags", ModelListEndpoints.GetOllamaTags);
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(UpstreamErrorResponse.InvokeAsync);
             proxy.Use(RetryBeforeFirstByte.InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

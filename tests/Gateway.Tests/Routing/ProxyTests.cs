@@ -106,6 +106,21 @@ public sealed class ProxyTests
     }
 
     [Fact]
+    public async Task ChatCompletions_EveryReplicaDead_OpenAiErrorJsonNotAnEmpty502()
+    {
+        var dead = new Uri($"http://127.0.0.1:{RedisServer.FreePort()}/");
+        await using var gateway = await GatewayHost.StartAsync([dead], redis: null);
+        using var client = gateway.CreateClient();
+
+        using var response = await Chat.PostAsync(client, Chat.Body("tiny", stream: false, temperature: null, "anyone?"));
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable, response.StatusCode.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("server_error", json.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("error").GetProperty("message").GetString()));
+    }
+
+    [Fact]
     public async Task ChatCompletions_Conversations_EachSticksAndTheySpread()
     {
         await using var a = await FakeBackend.StartAsync("r0");
