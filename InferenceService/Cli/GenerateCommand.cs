@@ -25,9 +25,18 @@ internal static class GenerateCommand
             return 2;
         }
 
-        var path = options.Model ?? DefaultModel.Path();
+        ChatModel chat;
         var load = Stopwatch.StartNew();
-        using var chat = ChatModel.Load(path, new ModelLoadOptions { Quantize = options.Quantize });
+        try
+        {
+            chat = ChatModel.Load(options.Model ?? DefaultModel.Path(), new ModelLoadOptions { Quantize = options.Quantize });
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or FormatException)
+        {
+            error.WriteLine($"generate: {e.Message}");
+            return 1;
+        }
+        using var _ = chat;
         error.WriteLine($"loaded {chat.Name} ({chat.Model.Config.Architecture}, {chat.Model.WeightBytes / 1e6:0.#} MB of weights) in {load.Elapsed.TotalSeconds:0.00} s");
 
         var prompt = options.Raw || chat.Template is null
