@@ -3,8 +3,10 @@ using System.Diagnostics.Metrics;
 namespace LlmSuite.Engine.Serving;
 
 /// <summary>
-/// The engine's instruments on the Meter "LlmSuite.Engine", named as vLLM names them (the Prometheus writer adds
-/// "_total" to counters) and tagged with model_name. Histograms carry vLLM's bucket boundaries as advice.
+/// The engine's instruments on the Meter "LlmSuite.Engine", tagged with model_name; histograms carry vLLM's bucket
+/// boundaries as advice. Instrument names are vLLM's with "vllm." for "vllm:" (OpenTelemetry rejects ':' in
+/// instrument names); the Prometheus exposition restores <c>vllm:</c> and appends "_total" to counters, so
+/// <c>vllm.prompt_tokens</c> is scraped as <c>vllm:prompt_tokens_total</c>, as vLLM's dashboards expect.
 /// </summary>
 public sealed class EngineMetrics : IDisposable
 {
@@ -27,17 +29,17 @@ public sealed class EngineMetrics : IDisposable
     {
         _meter = new Meter(MeterName);
         _model = new KeyValuePair<string, object?>("model_name", modelName);
-        _meter.CreateObservableGauge("vllm:num_requests_running", () => new Measurement<int>(_running, _model), description: "Number of sequences running (in the batch).");
-        _meter.CreateObservableGauge("vllm:num_requests_waiting", () => new Measurement<int>(_waiting, _model), description: "Number of sequences waiting to be scheduled.");
-        _meter.CreateObservableGauge("vllm:kv_cache_usage_perc", () => new Measurement<double>(Volatile.Read(ref _kvUsage), _model), description: "KV cache usage; 1 means 100 percent.");
-        _prefixQueries = _meter.CreateCounter<long>("vllm:prefix_cache_queries", "{token}", "Prompt tokens looked up in the prefix cache.");
-        _prefixHits = _meter.CreateCounter<long>("vllm:prefix_cache_hits", "{token}", "Prompt tokens found in the prefix cache.");
-        _preemptions = _meter.CreateCounter<long>("vllm:num_preemptions", description: "Preemptions (recompute).");
-        _promptTokens = _meter.CreateCounter<long>("vllm:prompt_tokens", "{token}", "Prefill tokens processed.");
-        _generationTokens = _meter.CreateCounter<long>("vllm:generation_tokens", "{token}", "Generated tokens.");
-        _success = _meter.CreateCounter<long>("vllm:request_success", description: "Finished requests by finish reason.");
-        _ttft = _meter.CreateHistogram("vllm:time_to_first_token_seconds", "s", "Time to first token.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TtftBuckets });
-        _itl = _meter.CreateHistogram("vllm:inter_token_latency_seconds", "s", "Time between tokens of a sample.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ItlBuckets });
+        _meter.CreateObservableGauge("vllm.num_requests_running", () => new Measurement<int>(_running, _model), description: "Number of sequences running (in the batch).");
+        _meter.CreateObservableGauge("vllm.num_requests_waiting", () => new Measurement<int>(_waiting, _model), description: "Number of sequences waiting to be scheduled.");
+        _meter.CreateObservableGauge("vllm.kv_cache_usage_perc", () => new Measurement<double>(Volatile.Read(ref _kvUsage), _model), description: "KV cache usage; 1 means 100 percent.");
+        _prefixQueries = _meter.CreateCounter<long>("vllm.prefix_cache_queries", "{token}", "Prompt tokens looked up in the prefix cache.");
+        _prefixHits = _meter.CreateCounter<long>("vllm.prefix_cache_hits", "{token}", "Prompt tokens found in the prefix cache.");
+        _preemptions = _meter.CreateCounter<long>("vllm.num_preemptions", description: "Preemptions (recompute).");
+        _promptTokens = _meter.CreateCounter<long>("vllm.prompt_tokens", "{token}", "Prefill tokens processed.");
+        _generationTokens = _meter.CreateCounter<long>("vllm.generation_tokens", "{token}", "Generated tokens.");
+        _success = _meter.CreateCounter<long>("vllm.request_success", description: "Finished requests by finish reason.");
+        _ttft = _meter.CreateHistogram("vllm.time_to_first_token_seconds", "s", "Time to first token.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TtftBuckets });
+        _itl = _meter.CreateHistogram("vllm.inter_token_latency_seconds", "s", "Time between tokens of a sample.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ItlBuckets });
         _e2e = _meter.CreateHistogram("vllm:e2e_request_latency_seconds", "s", "Request latency from arrival to finish.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = E2eBuckets });
 
         // Counters exist from the start at 0, as in vLLM, so dashboards and rate() see every series.

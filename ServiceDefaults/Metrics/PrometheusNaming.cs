@@ -5,14 +5,26 @@ namespace LlmSuite.ServiceDefaults.Metrics;
 /// <summary>
 /// OpenTelemetry → Prometheus names, as the OTel Prometheus exporter does: invalid characters become '_', the unit
 /// becomes a suffix (<c>s</c> → <c>_seconds</c>, <c>By</c> → <c>_bytes</c>), counters end in <c>_total</c>.
-/// Colons are kept, so vLLM-style names such as <c>vllm:num_requests_running</c> pass through unchanged.
+/// Colons are kept, so vLLM-style names such as <c>vllm:num_requests_running</c> pass through unchanged; and since
+/// OpenTelemetry instrument names may not contain ':', an instrument named <c>vllm.num_requests_running</c> is exposed
+/// as <c>vllm:num_requests_running</c> (the namespace prefixes in <see cref="ColonNamespaces"/>).
 /// </summary>
 public static class PrometheusNaming
 {
+    /// <summary>Namespaces written <c>ns:</c> in Prometheus (recording-rule style, as vLLM does) and <c>ns.</c> in OpenTelemetry.</summary>
+    public static readonly string[] ColonNamespaces = ["vllm"];
+
     /// <summary>The metric family name for an instrument.</summary>
     public static string MetricName(string instrumentName, string? unit, PrometheusType type)
     {
         var name = Sanitize(instrumentName, allowColon: true);
+        foreach (var ns in ColonNamespaces)
+        {
+            if (instrumentName.StartsWith(ns + ".", StringComparison.Ordinal))
+            {
+                name = ns + ":" + name[(ns.Length + 1)..];
+            }
+        }
         var suffix = UnitSuffix(unit);
         if (suffix.Length > 0 && !name.EndsWith("_" + suffix, StringComparison.Ordinal))
         {

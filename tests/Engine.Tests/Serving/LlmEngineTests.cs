@@ -215,14 +215,14 @@ public class LlmEngineTests
             engine.Step();
         }
         listener.RecordObservableInstruments();
-        Assert.Equal(5, longs["vllm:generation_tokens"]);
-        Assert.Equal(20, longs["vllm:prompt_tokens"]);
-        Assert.Equal(1, longs["vllm:request_success"]);
-        Assert.Equal(20, longs["vllm:prefix_cache_queries"]);
-        Assert.Equal(1, doubles["vllm:time_to_first_token_seconds"]);
-        Assert.Equal(4, doubles["vllm:inter_token_latency_seconds"]);
+        Assert.Equal(5, longs["vllm.generation_tokens"]);
+        Assert.Equal(20, longs["vllm.prompt_tokens"]);
+        Assert.Equal(1, longs["vllm.request_success"]);
+        Assert.Equal(20, longs["vllm.prefix_cache_queries"]);
+        Assert.Equal(1, doubles["vllm.time_to_first_token_seconds"]);
+        Assert.Equal(4, doubles["vllm.inter_token_latency_seconds"]);
         Assert.Equal(1, doubles["vllm:e2e_request_latency_seconds"]);
-        Assert.True(doubles.ContainsKey("vllm:kv_cache_usage_perc"));
+        Assert.True(doubles.ContainsKey("vllm.kv_cache_usage_perc"));
     }
 
     private sealed class ManualTime : TimeProvider

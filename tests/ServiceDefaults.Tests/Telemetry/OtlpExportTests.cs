@@ -25,6 +25,9 @@ public class OtlpExportTests
                 log.LogInformation("Serving item {ItemId}", id);
                 return Results.Ok(id);
             }));
+        // the engine's meter ("LlmSuite.Engine", vLLM names with "vllm." since OTel forbids ':') is exported by the LlmSuite.* wildcard
+        using var engineMeter = new System.Diagnostics.Metrics.Meter("LlmSuite.Engine");
+        engineMeter.CreateCounter<long>("vllm.generation_tokens").Add(7, new KeyValuePair<string, object?>("model_name", "m"));
         using (var client = app.CreateClient())
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/items/42");
@@ -47,6 +50,7 @@ public class OtlpExportTests
         Assert.DoesNotContain(spans, s => s.Span.Attributes(9).GetValueOrDefault("url.path") == "/health");
 
         Assert.Contains("http.server.request.duration", receiver.MetricNames());
+        Assert.Contains("vllm.generation_tokens", receiver.MetricNames());
 
         var log = Assert.Single(receiver.LogRecords(), r => r.Message(5) is { } body && ProtoMessage.AnyValue(body).StartsWith("Serving item", StringComparison.Ordinal));
         Assert.Equal("42", log.Attributes(6)["ItemId"]);
