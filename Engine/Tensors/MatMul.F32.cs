@@ -56,12 +56,18 @@ public static partial class MatMul
     /// Register-blocked kernels over k cache blocks. Small m (decode): 4 x rows × 4 weight rows per tile, the
     /// weight tile reused for every m, so weights stream from memory once. Larger m (prefill): 6 x rows × 4 weight
     /// rows (24 accumulators) with the x tile in L1 and an NBlock × KBlock weight block in L2. Edges use 1×4 and
-    /// 1×1 tiles; the k tail is scalar.
+    /// 1×1 tiles; the k tail is scalar. F32 weights on Vector512 with m ≥ BroadcastGemmMinM take the packed
+    /// broadcast GEMM instead (MatMul.F32.Broadcast.cs).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void Rows<T, TV>(in Args a, int n0, int n1) where T : IF32Lanes<TV> where TV : struct
     {
         nint k = a.K;
+        if (a.M >= BroadcastGemmMinM && typeof(T) == typeof(F32x512))
+        {
+            BroadcastGemm(a, n0, n1);
+            return;
+        }
         if (a.M >= GemmMinM)
         {
             for (int nb = n0; nb < n1; nb += NBlock)
