@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using LlmSuite.Engine.Sampling.Constraints;
 
 namespace LlmSuite.Engine.Sampling;
 
@@ -11,7 +12,7 @@ namespace LlmSuite.Engine.Sampling;
 /// <remarks>
 /// Pipeline of <see cref="Sample"/>, following vLLM v1's sampler:
 /// raw logprobs (if requested) → min_tokens masking (EOS unless ignore_eos, and stop_token_ids get -inf) → logit bias →
-/// repetition / frequency / presence penalties → greedy argmax when temperature &lt; 1e-5 (ties: lowest id) →
+/// repetition / frequency / presence penalties → token constraint (JSON mode) → greedy argmax when temperature &lt; 1e-5 (ties: lowest id) →
 /// divide by temperature → min_p → top_k (ties with the k-th logit kept) → top_p (over the top-k renormalised
 /// distribution) → inverse-CDF draw with one uniform from the sequence's xoshiro256** generator.
 /// Work buffers are per thread (<see cref="SamplerScratch"/>), so a call allocates nothing except the
@@ -29,6 +30,7 @@ public sealed class SequenceSampler
     private readonly int[] _biasIds;                  // [b]
     private readonly float[] _biasValues;             // [b]
     private readonly PenaltyState _penalties;
+    private readonly ITokenConstraint? _constraint;
     private Xoshiro256StarStar _rng;
 
     /// <summary>Creates the state of one sequence; validates <paramref name="p"/> (throws <see cref="SamplingParamsException"/>).</summary>
@@ -37,8 +39,10 @@ public sealed class SequenceSampler
     /// <param name="vocabSize">Length of the logits row passed to <see cref="Sample"/>.</param>
     /// <param name="eosTokenIds">The model's EOS ids (masked until min_tokens unless ignore_eos).</param>
     /// <param name="seedOverride">Seed to use instead of <see cref="SamplingParams.Seed"/> (n &gt; 1: seed + index).</param>
-    public SequenceSampler(SamplingParams p, ReadOnlySpan<int> promptTokens, int vocabSize, IReadOnlySet<int> eosTokenIds, long? seedOverride = null)
+    /// <param name="constraint">Optional restriction of the next token (JSON mode), applied after penalties, before sampling.</param>
+    public SequenceSampler(SamplingParams p, ReadOnlySpan<int> promptTokens, int vocabSize, IReadOnlySet<int> eosTokenIds, long? seedOverride = null, ITokenConstraint? constraint = null)
     {
+        _constraint = constraint;
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(eosTokenIds);
         p.Validate(vocabSize);
@@ -101,6 +105,7 @@ public sealed class SequenceSampler
             logits[_biasIds[i]] += _biasValues[i];
         if (!_penalties.IsInactive)
             _penalties.Apply(logits);
+        _constraint?.Mask(logits);
 
         var token = _greedy ? Greedy(logits) : SampleRandom(logits, scratch);
         var result = _logprobs is { } k
@@ -108,6 +113,7 @@ public sealed class SequenceSampler
             : new SampledToken(token, float.NaN, null);
         GeneratedCount++;
         _penalties.Record(token);
+        _constraint?.Accept(token);
         return result;
     }
 

@@ -1,4 +1,5 @@
 using LlmSuite.Engine.Sampling;
+using LlmSuite.Engine.Sampling.Constraints;
 
 namespace LlmSuite.Engine.Serving;
 
@@ -22,4 +23,7 @@ public sealed record EngineRequest
 
     /// <summary>Leave special tokens out of the streamed text.</summary>
     public bool SkipSpecialTokens { get; init; } = true;
+
+    /// <summary>What the output must be: <see cref="OutputConstraint.JsonObject"/> = one JSON object, then stop (needs a tokenizer).</summary>
+    public OutputConstraint Constraint { get; init; }
 }

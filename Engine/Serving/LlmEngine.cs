@@ -1,6 +1,7 @@
 using LlmSuite.Engine.KvCache;
 using LlmSuite.Engine.Models;
 using LlmSuite.Engine.Sampling;
+using LlmSuite.Engine.Sampling.Constraints;
 using LlmSuite.Engine.Scheduling;
 using LlmSuite.Engine.Tokenizers;
 
@@ -143,6 +144,19 @@ public sealed partial class LlmEngine : IDisposable
         {
             throw new RequestRejectedException($"request {request.RequestId}: stop strings need a tokenizer, and this engine has none");
         }
+        if (request.Constraint == OutputConstraint.JsonObject)
+        {
+            if (Tokenizer is null)
+                throw new RequestRejectedException($"request {request.RequestId}: JSON mode needs a tokenizer, and this engine has none");
+            if (request.Sampling.IgnoreEos)
+                throw new RequestRejectedException($"request {request.RequestId}: JSON mode ends the output with EOS after the object; it cannot be combined with ignore_eos");
+            if (!_eos.Any(id => (uint)id < (uint)Model.VocabSize))
+                throw new RequestRejectedException($"request {request.RequestId}: JSON mode needs an EOS token, and this model has none");
+        }
+        else if (request.Constraint != OutputConstraint.None)
+        {
+            throw new RequestRejectedException($"request {request.RequestId}: unknown output constraint {request.Constraint}");
+        }
         if (request.Sampling.N > Scheduler.Options.MaxNumSeqs)
         {
             throw new RequestRejectedException($"request {request.RequestId}: n = {request.Sampling.N} exceeds max-num-seqs {Scheduler.Options.MaxNumSeqs}");
@@ -164,7 +178,11 @@ public sealed partial class LlmEngine : IDisposable
         for (int i = 0; i < samples.Length; i++)
         {
             long? seed = p.Seed is long s && i > 0 ? s + i : null;
-            samples[i] = new SampleState(state, i, new SequenceSampler(p, prompt, Model.VocabSize, _eos, seed), Tokenizer);
+            ITokenConstraint? constraint = request.Constraint == OutputConstraint.JsonObject
+                ? new JsonObjectConstraint(TokenByteTable.For(Tokenizer!, Model.VocabSize), _eos.Concat(p.StopTokenIds),
+                    Math.Max(1, Math.Min(p.MaxTokens ?? int.MaxValue, Model.MaxContext - prompt.Length)))
+                : null;
+            samples[i] = new SampleState(state, i, new SequenceSampler(p, prompt, Model.VocabSize, _eos, seed, constraint), Tokenizer);
         }
         state.Samples = samples;
         var seq = new Sequence(_nextSequenceId++, prompt, Hasher.Root(request.CacheSalt), request.Priority, state.Arrival) { Tag = samples[0] };

@@ -1,4 +1,5 @@
 using LlmSuite.Engine.Sampling;
+using LlmSuite.Engine.Sampling.Constraints;
 
 namespace LlmSuite.InferenceService.Generation;
 
@@ -25,6 +26,9 @@ public sealed record GenerationRequest
 
     /// <summary>Leave special tokens out of the text.</summary>
     public bool SkipSpecialTokens { get; init; } = true;
+
+    /// <summary>What the output must be (JSON mode: one JSON object).</summary>
+    public OutputConstraint Constraint { get; init; }
 
     /// <summary>How long the model stays loaded after this request (null = the configured default).</summary>
     public TimeSpan? KeepAlive { get; init; }

@@ -86,6 +86,7 @@ public sealed class Generator(ModelRegistry registry, IOptions<InferenceOptions>
             Priority = request.Priority,
             CacheSalt = request.CacheSalt,
             SkipSpecialTokens = request.SkipSpecialTokens,
+            Constraint = request.Constraint,
         };
         var keepAlive = request.KeepAlive ?? options.Value.KeepAlive;
         try

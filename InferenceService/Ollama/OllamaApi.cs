@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LlmSuite.Engine.Chat;
 using LlmSuite.Engine.Sampling;
+using LlmSuite.Engine.Sampling.Constraints;
 using LlmSuite.Engine.Serving;
 using LlmSuite.InferenceService.Generation;
 using LlmSuite.InferenceService.Models;
@@ -86,7 +87,7 @@ public static partial class OllamaApi
             var request = await OpenAiJson.ReadAsync<OllamaChatRequest>(http, Json);
             var start = services.Time.GetTimestamp();
             var keepAlive = KeepAlive.Parse(request.KeepAlive);
-            CheckFormat(request.Format);
+            var constraint = CheckFormat(request.Format);
             var model = await Resolve(services, request.Model, aborted);
             var loadNs = Nanoseconds(services.Time.GetElapsedTime(start));
             var name = request.Model ?? TagName(model.Entry);
@@ -103,6 +104,7 @@ public static partial class OllamaApi
             {
                 PromptIds = ChatPrompt.Tokenize(model.Chat, prompt),
                 Sampling = Sampling(request.Options),
+                Constraint = constraint,
                 PromptParam = "messages",
                 MaxTokensParam = "options.num_predict",
                 KeepAlive = keepAlive,
@@ -136,7 +138,7 @@ public static partial class OllamaApi
             var request = await OpenAiJson.ReadAsync<OllamaGenerateRequest>(http, Json);
             var start = services.Time.GetTimestamp();
             var keepAlive = KeepAlive.Parse(request.KeepAlive);
-            CheckFormat(request.Format);
+            var constraint = CheckFormat(request.Format);
             if (request.Suffix is { Length: > 0 })
             {
                 throw ApiException.BadRequest("suffix (fill-in-the-middle) is not supported", "suffix");
@@ -168,6 +170,7 @@ public static partial class OllamaApi
             {
                 PromptIds = ids,
                 Sampling = Sampling(request.Options),
+                Constraint = constraint,
                 PromptParam = "prompt",
                 MaxTokensParam = "options.num_predict",
                 KeepAlive = keepAlive,
@@ -247,12 +250,18 @@ public static partial class OllamaApi
         return "load";
     }
 
-    private static void CheckFormat(JsonElement? format)
+    /// <summary>format: absent / null / "" = free text, "json" = JSON mode; a JSON schema is not supported yet (400).</summary>
+    private static OutputConstraint CheckFormat(JsonElement? format)
     {
-        if (format is { } f && f.ValueKind != JsonValueKind.Null && !(f.ValueKind == JsonValueKind.String && f.GetString() == ""))
+        if (format is not { } f || f.ValueKind == JsonValueKind.Null || (f.ValueKind == JsonValueKind.String && f.GetString() == ""))
         {
-            throw ApiException.BadRequest("format (JSON mode / JSON schema) is not supported yet: the engine has no constrained decoding", "format");
+            return OutputConstraint.None;
         }
+        if (f.ValueKind == JsonValueKind.String && f.GetString() == "json")
+        {
+            return OutputConstraint.JsonObject;
+        }
+        throw ApiException.BadRequest("format: only \"json\" (JSON mode) is supported; JSON schemas are not supported yet (no schema-constrained decoding)", "format");
     }
 
     private static JsonHttpResult<OllamaError> Error(ApiException e)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LlmSuite.Engine.Chat;
+using LlmSuite.Engine.Sampling.Constraints;
 using LlmSuite.Engine.Serving;
 using LlmSuite.Engine.Tokenizers;
 using LlmSuite.InferenceService.Generation;
@@ -28,7 +29,7 @@ public static partial class OpenAiApi
             {
                 throw ApiException.BadRequest("'stream_options' is only allowed when 'stream' is true.", "stream_options");
             }
-            CheckResponseFormat(request.ResponseFormat);
+            var constraint = CheckResponseFormat(request.ResponseFormat);
             var model = await services.Generator.ResolveAsync(request.Model, aborted);
             var tools = request.Tools?.Select(t => (object?)t).ToList();
             var extra = request.ChatTemplateKwargs?.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
@@ -45,6 +46,7 @@ public static partial class OpenAiApi
                 Priority = request.Priority ?? 0,
                 CacheSalt = request.CacheSalt,
                 SkipSpecialTokens = request.SkipSpecialTokens ?? true,
+                Constraint = constraint,
             }, aborted);
             var id = "chatcmpl-" + (RequestId.Current ?? RequestId.New());
             var created = services.Time.GetUtcNow().ToUnixTimeSeconds();
@@ -83,12 +85,18 @@ public static partial class OpenAiApi
     internal static Usage ToUsage(TokenUsage u) =>
         new(u.PromptTokens, u.CompletionTokens, u.PromptTokens + u.CompletionTokens, new PromptTokensDetails(u.CachedTokens));
 
-    private static void CheckResponseFormat(JsonElement? format)
+    /// <summary>response_format: absent / text = free text, json_object = JSON mode; json_schema and others are 400.</summary>
+    private static OutputConstraint CheckResponseFormat(JsonElement? format)
     {
-        if (format is { ValueKind: JsonValueKind.Object } f && f.TryGetProperty("type", out var type) && type.GetString() is { } t && t != "text")
+        if (format is { ValueKind: JsonValueKind.Object } f && f.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() is { } t && t != "text")
         {
-            throw ApiException.BadRequest($"response_format type '{t}' is not supported yet (no constrained decoding); use 'text'.", "response_format", "unsupported_value");
+            if (t == "json_object")
+            {
+                return OutputConstraint.JsonObject;
+            }
+            throw ApiException.BadRequest($"response_format type '{t}' is not supported yet (no schema-constrained decoding); use 'text' or 'json_object'.", "response_format", "unsupported_value");
         }
+        return OutputConstraint.None;
     }
 
     private static async IAsyncEnumerable<object> StreamChat(Generation.Generation generation, string id, long created, string model, int n, bool includeUsage, Tokenizer tokenizer, bool asIds, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -94,12 +94,40 @@ public sealed class OllamaApiTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task Chat_UnknownModelOrJsonFormat_ReturnsOllamaError()
+    public async Task Chat_UnknownModelOrJsonSchemaFormat_ReturnsOllamaError()
     {
         var missing = await Reference.PostJsonAsync(Http, "api/chat", new { model = "ghost", messages = new[] { new { role = "user", content = "x" } } }, 404);
-        var format = await Reference.PostJsonAsync(Http, "api/chat", new { model = "tiny", format = "json", messages = new[] { new { role = "user", content = "x" } } }, 400);
+        var schema = new { type = "object", properties = new { a = new { type = "string" } } };
+        var format = await Reference.PostJsonAsync(Http, "api/chat", new { model = "tiny", format = schema, messages = new[] { new { role = "user", content = "x" } } }, 400);
 
         Assert.Contains("ghost", missing.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains("format", format.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public async Task Chat_FormatJson_ContentIsAJsonObjectAndDoneReasonStop(double temperature)
+    {
+        var messages = new[] { new { role = "user", content = "Describe a cat as JSON." } };
+        var options = new { temperature, seed = 5, num_predict = 64 };
+
+        var r = await Reference.PostJsonAsync(Http, "api/chat", new { model = "tiny", format = "json", messages, stream = false, options });
+
+        var content = r.GetProperty("message").GetProperty("content").GetString()!;
+        using var doc = JsonDocument.Parse(content);
+        Assert.Equal(JsonValueKind.Object, doc.RootElement.ValueKind);
+        Assert.Equal("stop", r.GetProperty("done_reason").GetString());
+    }
+
+    [Fact]
+    public async Task Generate_FormatJsonStreamed_ConcatenatedResponseIsAJsonObject()
+    {
+        var lines = await NdjsonAsync("api/generate", new { model = "tiny", format = "json", prompt = "A JSON object:", options = new { temperature = 0.7, seed = 9, num_predict = 48 } });
+
+        var text = string.Concat(lines.Select(l => l.GetProperty("response").GetString()));
+        using var doc = JsonDocument.Parse(text);
+        Assert.Equal(JsonValueKind.Object, doc.RootElement.ValueKind);
+        Assert.Equal("stop", lines[^1].GetProperty("done_reason").GetString());
     }
 }
