@@ -150,6 +150,8 @@ public sealed partial class LlmEngine : IDisposable
                 throw new RequestRejectedException($"request {request.RequestId}: JSON mode needs a tokenizer, and this engine has none");
             if (request.Sampling.IgnoreEos)
                 throw new RequestRejectedException($"request {request.RequestId}: JSON mode ends the output with EOS after the object; it cannot be combined with ignore_eos");
+            if (request.Sampling.MinTokens > 0)
+                throw new RequestRejectedException($"request {request.RequestId}: JSON mode ends the output when the object closes; it cannot be combined with min_tokens");
             if (!_eos.Any(id => (uint)id < (uint)Model.VocabSize))
                 throw new RequestRejectedException($"request {request.RequestId}: JSON mode needs an EOS token, and this model has none");
         }

@@ -58,4 +58,15 @@ public sealed class JsonModeEngineTests
         var e = Assert.Throws<RequestRejectedException>(() => engine.AddRequest(request));
         Assert.Contains("ignore_eos", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AddRequest_JsonModeWithMinTokens_RejectedInsteadOfMaskingEveryToken()
+    {
+        var chat = Model.Value;
+        using var engine = new LlmEngine(chat.Model, chat.Tokenizer);
+        var request = new EngineRequest { RequestId = "m", PromptTokenIds = [1, 2], Sampling = new SamplingParams { MinTokens = 50, MaxTokens = 60 }, Constraint = OutputConstraint.JsonObject };
+
+        var e = Assert.Throws<RequestRejectedException>(() => engine.AddRequest(request));
+        Assert.Contains("min_tokens", e.Message, StringComparison.Ordinal);
+    }
 }
