@@ -18,6 +18,13 @@ public sealed record GenerationRequest
     /// <summary>The parameter that carried max_tokens, named when prompt + max_tokens exceed the context.</summary>
     public string MaxTokensParam { get; init; } = "max_tokens";
 
+    /// <summary>A context smaller than the model's that the client asked for (Ollama's options.num_ctx): prompt and
+    /// completion must fit in it. Never a reason to truncate: a prompt beyond it is refused with the counts.</summary>
+    public int? ContextLimit { get; init; }
+
+    /// <summary>The parameter that carried <see cref="ContextLimit"/>.</summary>
+    public string ContextParam { get; init; } = "options.num_ctx";
+
     /// <summary>Lower is scheduled first.</summary>
     public int Priority { get; init; }
 

@@ -41,7 +41,9 @@ public sealed class Generator(ModelRegistry registry, IOptions<InferenceOptions>
     public Generation Start(LoadedModel model, GenerationRequest request, CancellationToken cancellationToken)
     {
         var n = request.PromptIds.Length;
-        var context = model.MaxContext;
+        var limited = request.ContextLimit is { } limit && limit < model.MaxContext;
+        var context = limited ? request.ContextLimit!.Value : model.MaxContext;
+        var contextText = limited ? $"The requested context ({request.ContextParam}) is {context} tokens" : $"This model's maximum context length is {context} tokens";
         if (n == 0)
         {
             throw ApiException.BadRequest("The prompt is empty (0 tokens).", request.PromptParam);
@@ -49,14 +51,14 @@ public sealed class Generator(ModelRegistry registry, IOptions<InferenceOptions>
         if (n >= context)
         {
             throw ApiException.BadRequest(
-                $"This model's maximum context length is {context} tokens. However, your prompt has {n} tokens, which leaves no room for a completion. Please reduce the length of the prompt.",
-                request.PromptParam, "context_length_exceeded");
+                $"{contextText}. However, your prompt has {n} tokens, which leaves no room for a completion. Please reduce the length of the prompt.",
+                limited ? request.ContextParam : request.PromptParam, "context_length_exceeded");
         }
         var sampling = request.Sampling;
         if (sampling.MaxTokens is { } max && max > 0 && n + max > context)
         {
             throw ApiException.BadRequest(
-                $"This model's maximum context length is {context} tokens. However, you requested {n + max} tokens ({n} in the prompt, {max} for the completion). Please reduce the length of the prompt or the completion.",
+                $"{contextText}. However, you requested {n + max} tokens ({n} in the prompt, {max} for the completion). Please reduce the length of the prompt or the completion.",
                 request.MaxTokensParam, "context_length_exceeded");
         }
         var stops = sampling.IgnoreEos ? sampling.StopTokenIds : [.. sampling.StopTokenIds.Union(model.Chat.StopTokenIds.Except(model.Chat.Model.EosTokenIds))];

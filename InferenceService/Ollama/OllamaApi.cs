@@ -107,6 +107,7 @@ public static partial class OllamaApi
                 Constraint = constraint,
                 PromptParam = "messages",
                 MaxTokensParam = "options.num_predict",
+                ContextLimit = request.Options?.NumCtx,
                 KeepAlive = keepAlive,
             }, aborted);
             if (request.Stream != false)
@@ -173,6 +174,7 @@ public static partial class OllamaApi
                 Constraint = constraint,
                 PromptParam = "prompt",
                 MaxTokensParam = "options.num_predict",
+                ContextLimit = request.Options?.NumCtx,
                 KeepAlive = keepAlive,
             }, aborted);
             if (request.Stream != false)

@@ -64,6 +64,24 @@ public sealed class OllamaApiTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Generate_NumCtx_BoundsTheContextWithoutTruncating()
+    {
+        var prompt = "Once upon a time there was a very long story about many things";
+        var promptTokens = (await Reference.TokenizeAsync(Http, "tiny", prompt)).Length;
+
+        var tooSmall = await Reference.PostJsonAsync(Http, "api/generate",
+            new { model = "tiny", prompt, raw = true, stream = false, options = new { num_ctx = promptTokens - 2, temperature = 0 } }, 400);
+        Assert.Contains("options.num_ctx", tooSmall.GetProperty("error").GetString());
+        Assert.Contains($"{promptTokens} tokens", tooSmall.GetProperty("error").GetString());
+
+        var bounded = await Reference.PostJsonAsync(Http, "api/generate",
+            new { model = "tiny", prompt, raw = true, stream = false, options = new { num_ctx = promptTokens + 3, temperature = 0, top_k = 0, repeat_penalty = 1.0 } });
+        Assert.Equal(promptTokens, bounded.GetProperty("prompt_eval_count").GetInt32());
+        Assert.Equal(3, bounded.GetProperty("eval_count").GetInt32());
+        Assert.Equal("length", bounded.GetProperty("done_reason").GetString());
+    }
+
+    [Fact]
     public async Task Tags_ListsTheModelWithLatestTag()
     {
         var r = JsonDocument.Parse(await Http.GetStringAsync("api/tags")).RootElement;
