@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LlmSuite.Engine.Tensors;
 
@@ -29,101 +30,141 @@ public static partial class MatMul
     [ThreadStatic]
     private static NativeBuffer? t_bcZero;
 
+    /// <summary>Whether rows of x on this width take the broadcast GEMM (F32 compute on Vector512, m ≥ 32).</summary>
+    internal static bool UsesBroadcastGemm(int m, SimdWidth width)
+        => m >= BroadcastGemmMinM && Simd.ForFloat(width) == SimdWidth.Vector512;
+
     /// <summary>
-    /// Prefill GEMM on F32 weights with Vector512 (m ≥ BroadcastGemmMinM), computed as yᵀ = W · xᵀ: x is packed
-    /// (transposed, zero-padded to 64 rows) into k-major blocks xᵀ [BcKBlock, 64] that stay in L1; the 6×4 register
-    /// tile (24 zmm accumulators = 6 weight rows × 64 x rows) loads 4 xᵀ vectors and broadcasts 6 weight scalars
-    /// per k, so each weight element is read once per 64 x rows with no horizontal sums. Partial sums live in a
-    /// per-thread yᵀ scratch [rows, mPad] (L2) and are transposed into y (plus bias) once per weight chunk.
-    /// Weight rows past the chunk read a zero row. No allocation after the scratch has grown to the largest m.
+    /// Packs x once per call into the calling thread's scratch (the workers of this call read it):
+    /// xᵀ [mBlocks][kPad][64], column c of x row i at [i / 64][c][i % 64]; rows past m are zeros, so a k block
+    /// [c0, c0 + kc) of row block mb is the contiguous L1-sized [kc, 64] the kernel streams.
+    /// </summary>
+    internal static unsafe Args PackForBroadcast(in Args a)
+    {
+        int mBlocks = (a.M + BcMBlock - 1) / BcMBlock;
+        nint kPad = KPad(a.K);
+        long floats = mBlocks * kPad * BcMBlock;
+        if (t_bcX == null || t_bcX.Bytes < floats * sizeof(float))
+        {
+            t_bcX?.Dispose();
+            t_bcX = new NativeBuffer(floats * sizeof(float));
+        }
+        float* xT = (float*)t_bcX.Pointer;
+        float** src = stackalloc float*[BcMBlock];
+        for (int mb = 0; mb < mBlocks; mb++)
+        {
+            int rows = Math.Min(BcMBlock, a.M - mb * BcMBlock);
+            for (int i = 0; i < rows; i++)
+            {
+                src[i] = a.X + (nint)(mb * BcMBlock + i) * a.K;
+            }
+            // column-major walk: the 64 source lines stay in L1 for 16 columns, the destination is written in order
+            float* d = xT + mb * kPad * BcMBlock;
+            for (nint c = 0; c < a.K; c++, d += BcMBlock)
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    d[i] = src[i][c];
+                }
+                for (int i = rows; i < BcMBlock; i++)
+                {
+                    d[i] = 0f;
+                }
+            }
+        }
+        return a.WithPackedX(xT);
+    }
+
+    private static nint KPad(int k) => (k + BcKBlock - 1) / BcKBlock * BcKBlock;
+
+    /// <summary>
+    /// Prefill GEMM on F32 weights with Vector512 (m ≥ BroadcastGemmMinM), computed as yᵀ = W · xᵀ over the packed
+    /// xᵀ (<see cref="PackForBroadcast"/>): the 6×4 register tile (24 zmm accumulators = 6 weight rows × 64 x rows)
+    /// loads 4 xᵀ vectors and broadcasts 6 weight scalars per k, so each weight element is read once per 64 x rows
+    /// with no horizontal sums, and the next 6 weight rows are prefetched while these are multiplied. Partial sums
+    /// live in a per-thread yᵀ scratch [rows, mPad] (L2) and are transposed into y (plus bias) once per weight chunk.
+    /// No allocation after the scratch has grown to the largest m.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void BroadcastGemm(in Args a, int n0, int n1)
     {
-        int m = a.M, k = a.K;
-        int mBlocks = (m + BcMBlock - 1) / BcMBlock;
-        int mPad = mBlocks * BcMBlock;
-        long xFloats = (long)mBlocks * BcKBlock * BcMBlock;
-        long yFloats = (long)(BcNBlock + BcNr) * mPad;
-        if (t_bcX == null || t_bcX.Bytes < xFloats * sizeof(float))
-        {
-            t_bcX?.Dispose();
-            t_bcX = new NativeBuffer(xFloats * sizeof(float));
-        }
-        if (t_bcY == null || t_bcY.Bytes < yFloats * sizeof(float))
-        {
-            t_bcY?.Dispose();
-            t_bcY = new NativeBuffer(yFloats * sizeof(float));
-        }
-        t_bcZero ??= new NativeBuffer(BcKBlock * sizeof(float)); // zero-filled on allocation
-        float* xT = (float*)t_bcX.Pointer;
-        float* yT = (float*)t_bcY.Pointer;
-        float* zero = (float*)t_bcZero.Pointer;
-        new Span<float>(zero, BcKBlock).Clear();
-        float* w = (float*)a.W;
-        float** rows = stackalloc float*[BcNr];
+        Args p = a.XPacked != null ? a : PackForBroadcast(a);
+        float* yT = BroadcastScratch(a.M, BcNBlock, out nint mPad);
         for (int nc = n0; nc < n1; nc += BcNBlock)
         {
-            int ncEnd = Math.Min(n1, nc + BcNBlock);
-            int groups = (ncEnd - nc + BcNr - 1) / BcNr;
-            for (int c0 = 0; c0 < k; c0 += BcKBlock)
+            int rows = Math.Min(n1, nc + BcNBlock) - nc;
+            for (int c0 = 0; c0 < a.K; c0 += BcKBlock)
             {
-                int kc = Math.Min(BcKBlock, k - c0);
-                PackXTransposed(a, c0, kc, mPad, xT);
-                for (int mb = 0; mb < mBlocks; mb++)
-                {
-                    float* xb = xT + (nint)mb * BcKBlock * BcMBlock;
-                    for (int g = 0; g < groups; g++)
-                    {
-                        int j = nc + g * BcNr;
-                        for (int r = 0; r < BcNr; r++)
-                        {
-                            rows[r] = j + r < ncEnd ? w + (nint)(j + r) * k + c0 : zero;
-                        }
-                        float* yt = yT + (nint)(g * BcNr) * mPad + mb * BcMBlock;
-                        Kernel6x64(xb, rows, kc, yt, mPad, c0 == 0);
-                    }
-                }
+                BroadcastKBlock(p, c0, Math.Min(BcKBlock, a.K - c0), (float*)a.W + (nint)nc * a.K + c0, a.K, rows, yT, mPad);
             }
-            for (int r = 0; r < ncEnd - nc; r++)
-            {
-                float b = a.Bias == null ? 0f : a.Bias[nc + r];
-                float* src = yT + (nint)r * mPad;
-                float* dst = a.Y + nc + r;
-                for (int i = 0; i < m; i++)
-                {
-                    dst[(nint)i * a.N] = src[i] + b;
-                }
-            }
+            StoreTransposed(a, yT, mPad, nc, rows);
         }
     }
 
-    /// <summary>x columns [c0, c0 + kc) of all m rows into [mBlocks][BcKBlock][64]; rows past m are zeros.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void PackXTransposed(in Args a, int c0, int kc, int mPad, float* xT)
+    /// <summary>The calling thread's yᵀ scratch for up to <paramref name="rows"/> weight rows (+ one tile) × mPad.</summary>
+    private static unsafe float* BroadcastScratch(int m, int rows, out nint mPad)
     {
-        for (int i = 0; i < mPad; i++)
+        mPad = (m + BcMBlock - 1) / BcMBlock * BcMBlock;
+        long floats = (rows + BcNr) * mPad;
+        if (t_bcY == null || t_bcY.Bytes < floats * sizeof(float))
         {
-            float* d = xT + (nint)(i / BcMBlock) * BcKBlock * BcMBlock + (i % BcMBlock);
-            if (i >= a.M)
+            t_bcY?.Dispose();
+            t_bcY = new NativeBuffer(floats * sizeof(float));
+        }
+        if (t_bcZero == null)
+        {
+            t_bcZero = new NativeBuffer(BcKBlock * sizeof(float));
+            new Span<float>(t_bcZero.Pointer, BcKBlock).Clear();
+        }
+        return (float*)t_bcY.Pointer;
+    }
+
+    /// <summary>
+    /// yᵀ[r, 0..mPad) (= when c0 is 0, else +=) Σ_{c in [c0, c0 + kc)} w[r, c] · x[.., c] for the <paramref name="rows"/>
+    /// weight rows starting at <paramref name="w"/> (row stride ldw, already offset to column c0); rows past the
+    /// last read the zero row.
+    /// </summary>
+    private static unsafe void BroadcastKBlock(in Args p, int c0, int kc, float* w /*[rows, ldw] from column c0*/, nint ldw, int rows, float* yT /*[rows, mPad]*/, nint mPad)
+    {
+        float** r = stackalloc float*[BcNr];
+        float* zero = (float*)t_bcZero!.Pointer;
+        nint kPad = KPad(p.K);
+        for (int mb = 0; mb < mPad / BcMBlock; mb++)
+        {
+            float* xb = p.XPacked + mb * kPad * BcMBlock + (nint)c0 * BcMBlock;
+            for (int j = 0; j < rows; j += BcNr)
             {
-                for (int c = 0; c < kc; c++)
+                for (int i = 0; i < BcNr; i++)
                 {
-                    d[c * BcMBlock] = 0f;
+                    r[i] = j + i < rows ? w + (j + i) * ldw : zero;
                 }
-                continue;
-            }
-            float* src = a.X + (nint)i * a.K + c0;
-            for (int c = 0; c < kc; c++)
-            {
-                d[c * BcMBlock] = src[c];
+                Kernel6x64(xb, r, kc, yT + j * mPad + mb * BcMBlock, mPad, c0 == 0, BcNr * ldw);
             }
         }
     }
 
-    /// <summary>yᵀ[6 weight rows, 64 x rows] (row stride ldy) = (first ? 0 : yᵀ) + Σ_c w_r[c] · xᵀ[c, 0..64).</summary>
+    /// <summary>y[i, nc + r] = yᵀ[r, i] + bias[nc + r] for r &lt; rows, i &lt; m.</summary>
+    private static unsafe void StoreTransposed(in Args a, float* yT /*[rows, mPad]*/, nint mPad, int nc, int rows)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float b = a.Bias == null ? 0f : a.Bias[nc + r];
+            float* src = yT + r * mPad;
+            float* dst = a.Y + nc + r;
+            for (int i = 0; i < a.M; i++)
+            {
+                dst[(nint)i * a.N] = src[i] + b;
+            }
+        }
+    }
+
+    /// <summary>
+    /// yᵀ[6 weight rows, 64 x rows] (row stride ldy) = (first ? 0 : yᵀ) + Σ_c w_r[c] · xᵀ[c, 0..64); every 16 k
+    /// (one cache line of each row) the line <paramref name="ahead"/> floats further on of each row is prefetched:
+    /// the next tile's rows, so weights streamed from memory arrive before they are needed.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
-    private static unsafe void Kernel6x64(float* xT /*[kc, 64]*/, float** w /*6 rows, [kc] each*/, int kc, float* yT /*[6, ldy]*/, nint ldy, bool first)
+    private static unsafe void Kernel6x64(float* xT /*[kc, 64]*/, float** w /*6 rows, [kc] each*/, int kc, float* yT /*[6, ldy]*/, nint ldy, bool first, nint ahead)
     {
         var c00 = Vector512<float>.Zero; var c01 = c00; var c02 = c00; var c03 = c00;
         var c10 = c00; var c11 = c00; var c12 = c00; var c13 = c00;
@@ -132,31 +173,37 @@ public static partial class MatMul
         var c40 = c00; var c41 = c00; var c42 = c00; var c43 = c00;
         var c50 = c00; var c51 = c00; var c52 = c00; var c53 = c00;
         float* w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5];
-        for (nint c = 0; c < kc; c++)
+        for (nint line = 0; line < kc; line += 16)
         {
-            float* xr = xT + c * BcMBlock;
-            var x0 = Vector512.Load(xr);
-            var x1 = Vector512.Load(xr + 16);
-            var x2 = Vector512.Load(xr + 32);
-            var x3 = Vector512.Load(xr + 48);
-            var b = Vector512.Create(w0[c]);
-            c00 = Vector512.FusedMultiplyAdd(x0, b, c00); c01 = Vector512.FusedMultiplyAdd(x1, b, c01);
-            c02 = Vector512.FusedMultiplyAdd(x2, b, c02); c03 = Vector512.FusedMultiplyAdd(x3, b, c03);
-            b = Vector512.Create(w1[c]);
-            c10 = Vector512.FusedMultiplyAdd(x0, b, c10); c11 = Vector512.FusedMultiplyAdd(x1, b, c11);
-            c12 = Vector512.FusedMultiplyAdd(x2, b, c12); c13 = Vector512.FusedMultiplyAdd(x3, b, c13);
-            b = Vector512.Create(w2[c]);
-            c20 = Vector512.FusedMultiplyAdd(x0, b, c20); c21 = Vector512.FusedMultiplyAdd(x1, b, c21);
-            c22 = Vector512.FusedMultiplyAdd(x2, b, c22); c23 = Vector512.FusedMultiplyAdd(x3, b, c23);
-            b = Vector512.Create(w3[c]);
-            c30 = Vector512.FusedMultiplyAdd(x0, b, c30); c31 = Vector512.FusedMultiplyAdd(x1, b, c31);
-            c32 = Vector512.FusedMultiplyAdd(x2, b, c32); c33 = Vector512.FusedMultiplyAdd(x3, b, c33);
-            b = Vector512.Create(w4[c]);
-            c40 = Vector512.FusedMultiplyAdd(x0, b, c40); c41 = Vector512.FusedMultiplyAdd(x1, b, c41);
-            c42 = Vector512.FusedMultiplyAdd(x2, b, c42); c43 = Vector512.FusedMultiplyAdd(x3, b, c43);
-            b = Vector512.Create(w5[c]);
-            c50 = Vector512.FusedMultiplyAdd(x0, b, c50); c51 = Vector512.FusedMultiplyAdd(x1, b, c51);
-            c52 = Vector512.FusedMultiplyAdd(x2, b, c52); c53 = Vector512.FusedMultiplyAdd(x3, b, c53);
+            Sse.Prefetch0(w0 + line + ahead); Sse.Prefetch0(w1 + line + ahead); Sse.Prefetch0(w2 + line + ahead);
+            Sse.Prefetch0(w3 + line + ahead); Sse.Prefetch0(w4 + line + ahead); Sse.Prefetch0(w5 + line + ahead);
+            nint end = Math.Min(kc, line + 16);
+            for (nint c = line; c < end; c++)
+            {
+                float* xr = xT + c * BcMBlock;
+                var x0 = Vector512.Load(xr);
+                var x1 = Vector512.Load(xr + 16);
+                var x2 = Vector512.Load(xr + 32);
+                var x3 = Vector512.Load(xr + 48);
+                var b = Vector512.Create(w0[c]);
+                c00 = Vector512.FusedMultiplyAdd(x0, b, c00); c01 = Vector512.FusedMultiplyAdd(x1, b, c01);
+                c02 = Vector512.FusedMultiplyAdd(x2, b, c02); c03 = Vector512.FusedMultiplyAdd(x3, b, c03);
+                b = Vector512.Create(w1[c]);
+                c10 = Vector512.FusedMultiplyAdd(x0, b, c10); c11 = Vector512.FusedMultiplyAdd(x1, b, c11);
+                c12 = Vector512.FusedMultiplyAdd(x2, b, c12); c13 = Vector512.FusedMultiplyAdd(x3, b, c13);
+                b = Vector512.Create(w2[c]);
+                c20 = Vector512.FusedMultiplyAdd(x0, b, c20); c21 = Vector512.FusedMultiplyAdd(x1, b, c21);
+                c22 = Vector512.FusedMultiplyAdd(x2, b, c22); c23 = Vector512.FusedMultiplyAdd(x3, b, c23);
+                b = Vector512.Create(w3[c]);
+                c30 = Vector512.FusedMultiplyAdd(x0, b, c30); c31 = Vector512.FusedMultiplyAdd(x1, b, c31);
+                c32 = Vector512.FusedMultiplyAdd(x2, b, c32); c33 = Vector512.FusedMultiplyAdd(x3, b, c33);
+                b = Vector512.Create(w4[c]);
+                c40 = Vector512.FusedMultiplyAdd(x0, b, c40); c41 = Vector512.FusedMultiplyAdd(x1, b, c41);
+                c42 = Vector512.FusedMultiplyAdd(x2, b, c42); c43 = Vector512.FusedMultiplyAdd(x3, b, c43);
+                b = Vector512.Create(w5[c]);
+                c50 = Vector512.FusedMultiplyAdd(x0, b, c50); c51 = Vector512.FusedMultiplyAdd(x1, b, c51);
+                c52 = Vector512.FusedMultiplyAdd(x2, b, c52); c53 = Vector512.FusedMultiplyAdd(x3, b, c53);
+            }
         }
         StoreT(yT, first, c00, c01, c02, c03);
         StoreT(yT + ldy, first, c10, c11, c12, c13);

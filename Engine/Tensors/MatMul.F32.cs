@@ -7,7 +7,7 @@ public static partial class MatMul
 {
     private static void RunF32(ref Args args, SimdWidth width)
     {
-        var job = new FloatJob(args, width, bf16: false);
+        var job = new FloatJob(UsesBroadcastGemm(args.M, width) ? PackForBroadcast(args) : args, width, bf16: false);
         WorkerPool.For(Items(args.N), ref job, MinItemsPerChunk(args.K * sizeof(float)));
     }
 

@@ -65,8 +65,11 @@ public static partial class MatMul
     }
 
     /// <summary>Raw operands of one call; the spans are pinned for its duration.</summary>
-    internal readonly unsafe struct Args(float* x, int m, int k, void* w, ushort* scales, int n, float* bias, float* y)
+    internal readonly unsafe struct Args(float* x, int m, int k, void* w, ushort* scales, int n, float* bias, float* y, float* xPacked = null)
     {
+        /// <summary>x packed once per call for the broadcast GEMM ([mBlocks][kBlocks][BcKBlock][64]), or null.</summary>
+        public readonly float* XPacked = xPacked;
+
         public readonly float* X = x;          // [m, k]
         public readonly int M = m;
         public readonly int K = k;
@@ -75,6 +78,9 @@ public static partial class MatMul
         public readonly int N = n;
         public readonly float* Bias = bias;    // [n] or null
         public readonly float* Y = y;          // [m, n]
+
+        /// <summary>These operands with x already packed for the broadcast GEMM.</summary>
+        public Args WithPackedX(float* xPacked) => new(X, M, K, W, Scales, N, Bias, Y, xPacked);
     }
 
     /// <summary>Work items (groups of <see cref="RowsPerItem"/> weight rows) for n output features.</summary>
