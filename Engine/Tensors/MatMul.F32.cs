@@ -13,7 +13,7 @@ public static partial class MatMul
 
     private static void RunBF16(ref Args args, SimdWidth width)
     {
-        var job = new FloatJob(args, width, bf16: true);
+        var job = new FloatJob(UsesBroadcastGemm(args.M, width) ? PackForBroadcast(args) : args, width, bf16: true);
         WorkerPool.For(Items(args.N), ref job, MinItemsPerChunk(args.K * sizeof(ushort)));
     }
 
@@ -66,6 +66,11 @@ public static partial class MatMul
         if (a.M >= BroadcastGemmMinM && typeof(T) == typeof(F32x512))
         {
             BroadcastGemm(a, n0, n1);
+            return;
+        }
+        if (a.M >= BroadcastGemmMinM && typeof(T) == typeof(BF16x512))
+        {
+            PanelBroadcastGemm(a, n0, n1, WeightType.BF16);
             return;
         }
         if (a.M >= GemmMinM)

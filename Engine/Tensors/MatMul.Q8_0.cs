@@ -16,7 +16,7 @@ public static partial class MatMul
         int blocks = args.K / Q8_0.BlockSize;
         if (args.M >= GemmMinM && width != SimdWidth.Scalar)
         {
-            var gemm = new Q8GemmJob(args, width);
+            var gemm = new Q8GemmJob(UsesQ8BroadcastGemm(args.M, width) ? PackForBroadcast(args) : args, width);
             WorkerPool.For(Items(args.N), ref gemm, PanelRows / RowsPerItem);
             return;
         }

@@ -32,6 +32,11 @@ public static partial class MatMul
     /// <summary>Rows [n0, n1) of y through dequantized panels on the chosen float width.</summary>
     internal static void Q8PanelRows(in Args a, int n0, int n1, SimdWidth width)
     {
+        if (UsesQ8BroadcastGemm(a.M, width))
+        {
+            PanelBroadcastGemm(a, n0, n1, WeightType.Q8_0);
+            return;
+        }
         // the AVX-VNNI choice is about int8 dot products; the panel GEMM runs on the widest float path
         switch (width == SimdWidth.AvxVnni ? Simd.Best : width)
         {
