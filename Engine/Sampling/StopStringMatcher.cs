@@ -41,8 +41,13 @@ public sealed class StopStringMatcher
     /// <summary>True once a stop string matched; further pushes emit nothing.</summary>
     public bool IsStopped => _matched is not null;
 
-    /// <summary>Feeds the next decoded text delta.</summary>
-    public StopMatch Push(string delta)
+    /// <summary>
+    /// Feeds the next decoded text delta. With <paramref name="matchStops"/> false (vLLM: while the output has at most
+    /// min_tokens tokens) no stop can complete in this delta; the text is still held back and remembered, so a stop
+    /// that begins here and completes in a later delta is found then. A stop matches only if it ends inside the newest
+    /// delta, like vLLM's window of the new text plus (stop length - 1) chars before it.
+    /// </summary>
+    public StopMatch Push(string delta, bool matchStops = true)
     {
         ArgumentNullException.ThrowIfNull(delta);
         if (_matched is not null)
@@ -58,7 +63,9 @@ public sealed class StopStringMatcher
         string? best = null;
         foreach (var stop in _stops)
         {
-            var start = text.IndexOf(stop, StringComparison.Ordinal);
+            if (!matchStops)
+                break;
+            var start = text.IndexOf(stop, Math.Max(0, text.Length - delta.Length - stop.Length + 1), StringComparison.Ordinal);
             if (start < 0)
                 continue;
             var end = start + stop.Length;

@@ -63,6 +63,7 @@ public sealed partial class LlmEngine
         sample.LastTokenTimestamp = now;
 
         int id = token.TokenId;
+        bool matchStops = seq.OutputLength > p.MinTokens;   // vLLM: stop strings apply once the output exceeds min_tokens
         string text = "";
         string? finish = null;
         object? stopReason = null;
@@ -84,7 +85,7 @@ public sealed partial class LlmEngine
             }
             else
             {
-                StopMatch m = sample.Matcher.Push(delta);
+                StopMatch m = sample.Matcher.Push(delta, matchStops);
                 text = m.Emit;
                 if (m.Stopped)
                 {
@@ -109,7 +110,7 @@ public sealed partial class LlmEngine
             }
             else
             {
-                StopMatch m = sample.Matcher.Push(tail);
+                StopMatch m = sample.Matcher.Push(tail, matchStops);
                 text += m.Emit;
                 text += m.Stopped ? "" : sample.Matcher.Flush();
             }

@@ -29,6 +29,25 @@ public class StopStringMatcherTests
     }
 
     [Fact]
+    public void Push_StopsNotMatched_StopInThatTextIsIgnoredLater()
+    {
+        // vLLM min_tokens: a stop completed while matching is off never matches afterwards
+        var matcher = new StopStringMatcher(["aa"]);
+        Assert.Equal(new StopMatch("a", false, null), matcher.Push("aa", matchStops: false));   // "a" held: may start "aa"
+        Assert.Equal(new StopMatch("ax", false, null), matcher.Push("x"));
+        Assert.Equal(new StopMatch("y", false, null), matcher.Push("ya"));
+        Assert.Equal(new StopMatch("", true, "aa"), matcher.Push("a"));
+    }
+
+    [Fact]
+    public void Push_StopBegunWhileNotMatching_MatchesWhenItCompletes()
+    {
+        var matcher = new StopStringMatcher(["</end>"]);
+        Assert.Equal(new StopMatch("x ", false, null), matcher.Push("x </e", matchStops: false));
+        Assert.Equal(new StopMatch("", true, "</end>"), matcher.Push("nd>"));
+    }
+
+    [Fact]
     public void Push_FalseStart_ReleasesHeldText()
     {
         var matcher = new StopStringMatcher(["STOP"]);

@@ -76,6 +76,19 @@ public class LlmEngineTests
             Assert.True(stopped[^1].Finished);
             Assert.Equal(engine.BlockManager.NumBlocks, engine.BlockManager.FreeBlocks);
         }
+        // vLLM semantics: stop strings are not applied while the output has at most min_tokens tokens
+        int before = full.IndexOf(stop, StringComparison.Ordinal), tokensThrough = 0;
+        for (int seen = 0; seen < before + stop.Length; tokensThrough++)
+        {
+            seen += free[tokensThrough].Text.Length;
+        }
+        using (var engine = new LlmEngine(model, tokenizer, new EngineOptions { NumBlocks = 64 }))
+        {
+            var late = RunAll(engine, [request with { Sampling = p with { Stop = [stop], MinTokens = tokensThrough } }])["s"];
+            int next = full.IndexOf(stop, before + 1, StringComparison.Ordinal);
+            Assert.Equal(next < 0 ? full : full[..next], Text(late));
+            Assert.Equal(next < 0 ? FinishReasons.Length : FinishReasons.Stop, late[^1].FinishReason);
+        }
     }
 
     [Fact]
