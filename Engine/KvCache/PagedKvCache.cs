@@ -3,14 +3,15 @@ using LlmSuite.Engine.Models;
 namespace LlmSuite.Engine.KvCache;
 
 /// <summary>
-/// The tensor side of the paged KV cache: per layer one pool of K and one of V, [NumBlocks, BlockSize, kvHeads, headDim],
+/// The tensor side of the paged KV cache: per layer one pool of K [NumBlocks, kvHeads, headDim, BlockSize] (transposed
+/// within a block, see <see cref="IKvCache"/>) and one of V [NumBlocks, kvHeads, BlockSize, headDim],
 /// addressed through block tables. The engine binds each running sequence's <see cref="BlockTable"/> to a slot id (the
 /// sequence id the model sees in a <see cref="ForwardBatch"/>); attention then reads the sequence block by block.
 /// </summary>
 public sealed class PagedKvCache : IKvCache
 {
-    private readonly float[][] _keys;     // per layer [NumBlocks, BlockSize, kvHeads, headDim]
-    private readonly float[][] _values;   // per layer [NumBlocks, BlockSize, kvHeads, headDim]
+    private readonly float[][] _keys;     // per layer [NumBlocks, kvHeads, headDim, BlockSize]
+    private readonly float[][] _values;   // per layer [NumBlocks, kvHeads, BlockSize, headDim]
     private readonly BlockTable?[] _tables; // [MaxSlots]
     private readonly int _rowFloats, _blockFloats;
 
@@ -128,10 +129,17 @@ public sealed class PagedKvCache : IKvCache
         {
             throw new ArgumentException($"K/V rows must hold kvHeads * headDim = {_rowFloats} floats (got {key.Length}, {value.Length})");
         }
-        int physical = Physical(sequenceId, position / BlockSize);
-        int at = physical * _blockFloats + position % BlockSize * _rowFloats;
-        key.CopyTo(_keys[layer].AsSpan(at, _rowFloats));
-        value.CopyTo(_values[layer].AsSpan(at, _rowFloats));
+        int physical = Physical(sequenceId, position / BlockSize), offset = position % BlockSize;
+        int blockStart = physical * _blockFloats;
+        for (int kh = 0; kh < KvHeads; kh++)
+        {
+            value.Slice(kh * HeadDim, HeadDim).CopyTo(_values[layer].AsSpan(blockStart + (kh * BlockSize + offset) * HeadDim, HeadDim));
+        }
+        Span<float> keys = _keys[layer].AsSpan(blockStart, _blockFloats);   // [kvHeads * headDim, BlockSize]
+        for (int i = 0; i < key.Length; i++)
+        {
+            keys[i * BlockSize + offset] = key[i];
+        }
     }
 
     /// <inheritdoc />

@@ -1,30 +1,41 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using LlmSuite.Engine.Tensors;
 
 namespace LlmSuite.Engine.Models;
 
 /// <summary>
-/// Causal grouped-query attention over an <see cref="IKvCache"/>: every (token, head) pair of the batch attends to
-/// its sequence's cached positions [0, pos], read block by block with an online (running-max) softmax, so the same
-/// code serves prefill, decode and mixed batches and a paged cache. Parallel over (token, head) on the WorkerPool.
+/// Causal grouped-query attention over an <see cref="IKvCache"/>: every (token, head) row of the batch attends to its
+/// sequence's cached positions [0, pos], read block by block with an online (running-max) softmax, so the same code
+/// serves prefill, decode and mixed batches and a paged cache.
+/// Work items are (span, kv head, tile of up to <see cref="TileTokens"/> tokens): the query heads that share a kv head
+/// and neighbouring tokens of one sequence are processed <see cref="RowsPerPass"/> rows at a time, so each K/V block
+/// is loaded once for several rows. Keys are stored transposed per block ([kvHeads, headDim, BlockSize]), so the
+/// scores of one row against 16 positions are one vector accumulated over headDim with broadcast FMAs (no horizontal
+/// sums). Each row's arithmetic depends only on its own query, position and the cache (masked lanes contribute exact
+/// zeros), never on which rows share its tile: batched = unbatched exactly.
 /// </summary>
-internal sealed class CausalAttention : IDisposable
+internal sealed unsafe class CausalAttention : IDisposable
 {
     private const int MaxScratch = 512;
+    private const int Lanes = 16;          // Vector512<float>
+    private const int RowsPerPass = 4;     // rows sharing each K/V load
+    private const int TileTokens = 16;     // tokens of one span per work item
     private GCHandle _self;
-    private readonly int _heads, _kvHeads, _headDim;
+    private readonly int _heads, _kvHeads, _headDim, _group;
     private readonly float _scale;
+    private readonly int[] _items;   // [items, 3]: span, kv head, first token of the tile (in the span)
 
     // per call
     private float[] _q = Array.Empty<float>();    // [T, h, e]
     private float[] _out = Array.Empty<float>();  // [T, h, e]
-    private int[] _positions = Array.Empty<int>();
-    private int[] _sequences = Array.Empty<int>();
+    private SequenceSpan[] _spans = Array.Empty<SequenceSpan>();
     private IKvCache? _cache;
     private int _layer;
 
-    public CausalAttention(int heads, int kvHeads, int headDim)
+    public CausalAttention(int heads, int kvHeads, int headDim, int maxTokens)
     {
         if (headDim > MaxScratch)
         {
@@ -33,12 +44,46 @@ internal sealed class CausalAttention : IDisposable
         _heads = heads;
         _kvHeads = kvHeads;
         _headDim = headDim;
+        _group = heads / kvHeads;
         _scale = 1f / MathF.Sqrt(headDim);
+        _items = new int[maxTokens * kvHeads * 3];   // every tile holds at least one token
         _self = GCHandle.Alloc(this);
     }
 
-    /// <summary>out[t, head] = softmax(q·Kᵀ / sqrt(e)) · V over positions [0, positions[t]] of sequences[t].</summary>
-    public void Forward(float[] q /*[T, h, e]*/, int tokens, int[] positions /*[T]*/, int[] sequences /*[T]*/, IKvCache cache, int layer, float[] output /*[T, h, e]*/)
+    /// <summary>Splits the batch into work items; call once per forward pass before <see cref="Forward"/>.</summary>
+    public void Plan(ForwardBatch batch)
+    {
+        _spans = batch.SpanArray;
+        int count = 0;
+        foreach (SequenceSpan s in batch.Spans)
+        {
+            count += (s.Length + TileTokens - 1) / TileTokens * _kvHeads;
+        }
+        if (_items.Length < count * 3)
+        {
+            throw new ArgumentException($"the batch has {batch.TokenCount} tokens, more than this attention was sized for", nameof(batch));
+        }
+        int n = 0;
+        ReadOnlySpan<SequenceSpan> all = batch.Spans;
+        for (int si = 0; si < all.Length; si++)
+        {
+            for (int first = 0; first < all[si].Length; first += TileTokens)
+            {
+                for (int kh = 0; kh < _kvHeads; kh++)
+                {
+                    _items[n++] = si;
+                    _items[n++] = kh;
+                    _items[n++] = first;
+                }
+            }
+        }
+        ItemCount = count;
+    }
+
+    private int ItemCount { get; set; }
+
+    /// <summary>out[t, head] = softmax(q·Kᵀ / sqrt(e)) · V over positions [0, pos(t)] of t's sequence, for the planned batch.</summary>
+    public void Forward(float[] q /*[T, h, e]*/, IKvCache cache, int layer, float[] output /*[T, h, e]*/)
     {
         if (cache.BlockSize > MaxScratch)
         {
@@ -46,12 +91,10 @@ internal sealed class CausalAttention : IDisposable
         }
         _q = q;
         _out = output;
-        _positions = positions;
-        _sequences = sequences;
         _cache = cache;
         _layer = layer;
         var job = new Job { Self = GCHandle.ToIntPtr(_self) };
-        WorkerPool.For(tokens * _heads, ref job);
+        WorkerPool.For(ItemCount, ref job);
         _cache = null;
     }
 
@@ -66,41 +109,234 @@ internal sealed class CausalAttention : IDisposable
     private void Run(int start, int end)
     {
         IKvCache cache = _cache!;
-        int e = _headDim, g = _kvHeads, group = _heads / _kvHeads, blockSize = cache.BlockSize;
-        Span<float> scores = stackalloc float[blockSize];
-        Span<float> acc = stackalloc float[e];
-        for (int item = start; item < end; item++)
+        int e = _headDim, B = cache.BlockSize, padded = (B + Lanes - 1) / Lanes * Lanes;
+        float* scores = stackalloc float[RowsPerPass * padded];   // [R, padded] scores, then probabilities
+        float* acc = stackalloc float[RowsPerPass * e];            // [R, e]
+        float* kTail = stackalloc float[Lanes];
+        float* runningMax = stackalloc float[RowsPerPass];
+        float* runningSum = stackalloc float[RowsPerPass];
+        int* rowPos = stackalloc int[RowsPerPass];
+        int* rowIndex = stackalloc int[RowsPerPass];              // row of q / out: t * h + head
+        int* valid = stackalloc int[RowsPerPass];
+        fixed (float* qBase = _q)
+        fixed (float* outBase = _out)
         {
-            int t = item / _heads, head = item % _heads, kvHead = head / group;
-            int pos = _positions[t], seq = _sequences[t];
-            ReadOnlySpan<float> q = _q.AsSpan(item * e, e);   // item = t * heads + head
-            acc.Clear();
-            float runningMax = float.NegativeInfinity, runningSum = 0f;
-            for (int block = 0; block * blockSize <= pos; block++)
+            for (int item = start; item < end; item++)
             {
-                ReadOnlySpan<float> keys = cache.Keys(_layer, seq, block);     // [B, g, e]
-                ReadOnlySpan<float> values = cache.Values(_layer, seq, block); // [B, g, e]
-                int n = Math.Min(blockSize, pos + 1 - block * blockSize);
-                Span<float> s = scores.Slice(0, n);
-                for (int j = 0; j < n; j++)
+                SequenceSpan span = _spans[_items[item * 3]];
+                int kh = _items[item * 3 + 1], first = _items[item * 3 + 2];
+                int tileTokens = Math.Min(TileTokens, span.Length - first);
+                int rows = tileTokens * _group;
+                for (int r0 = 0; r0 < rows; r0 += RowsPerPass)
                 {
-                    s[j] = TensorPrimitives.Dot(q, keys.Slice((j * g + kvHead) * e, e)) * _scale;
+                    int R = Math.Min(RowsPerPass, rows - r0), maxPos = 0;
+                    for (int r = 0; r < RowsPerPass; r++)
+                    {
+                        int rr = r0 + Math.Min(r, R - 1);    // padding rows repeat the last real row; never written out
+                        int tokenInSpan = first + rr / _group, head = kh * _group + rr % _group;
+                        rowPos[r] = span.StartPosition + tokenInSpan;
+                        rowIndex[r] = (span.Start + tokenInSpan) * _heads + head;
+                        runningMax[r] = float.NegativeInfinity;
+                        runningSum[r] = 0f;
+                        maxPos = Math.Max(maxPos, rowPos[r]);
+                    }
+                    new Span<float>(acc, RowsPerPass * e).Clear();
+                    float* q0 = qBase + (long)rowIndex[0] * e, q1 = qBase + (long)rowIndex[1] * e;
+                    float* q2 = qBase + (long)rowIndex[2] * e, q3 = qBase + (long)rowIndex[3] * e;
+                    for (int block = 0; block * B <= maxPos; block++)
+                    {
+                        int baseP = block * B;
+                        ReadOnlySpan<float> keySpan = cache.Keys(_layer, span.SequenceId, block);     // [g, e, B]
+                        ReadOnlySpan<float> valueSpan = cache.Values(_layer, span.SequenceId, block); // [g, B, e]
+                        bool hasNext = (block + 1) * B <= maxPos;
+                        ReadOnlySpan<float> nextKeys = hasNext ? cache.Keys(_layer, span.SequenceId, block + 1) : keySpan;
+                        ReadOnlySpan<float> nextValues = hasNext ? cache.Values(_layer, span.SequenceId, block + 1) : valueSpan;
+                        fixed (float* kBlock = keySpan)
+                        fixed (float* vBlock = valueSpan)
+                        fixed (float* kNextBlock = nextKeys)
+                        fixed (float* vNextBlock = nextValues)
+                        {
+                            float* kt = kBlock + (long)kh * e * B;
+                            // the next block is elsewhere in the pool: fetch its kv-head slice while this one computes
+                            float* kNext = hasNext ? kNextBlock + (long)kh * e * B : null;
+                            float* vNext = hasNext ? vNextBlock + (long)kh * B * e : null;
+                            Scores(kt, e, B, padded, q0, q1, q2, q3, scores, kTail, kNext);
+                            int jMax = 0;
+                            for (int r = 0; r < RowsPerPass; r++)
+                            {
+                                valid[r] = Math.Clamp(rowPos[r] + 1 - baseP, 0, B);
+                                jMax = Math.Max(jMax, valid[r]);
+                                Softmax(scores + r * padded, padded, valid[r], ref runningMax[r], ref runningSum[r], acc + r * e, e);
+                            }
+                            AccumulateValues(vBlock + (long)kh * B * e, e, e, padded, jMax, scores, acc, vNext, B * e);
+                        }
+                    }
+                    for (int r = 0; r < R; r++)
+                    {
+                        float inv = runningSum[r];
+                        float* o = outBase + (long)rowIndex[r] * e;
+                        float* a = acc + r * e;
+                        int d = 0;
+                        for (; d + Lanes <= e; d += Lanes)
+                        {
+                            (Vector512.Load(a + d) / Vector512.Create(inv)).Store(o + d);
+                        }
+                        for (; d < e; d++)
+                        {
+                            o[d] = a[d] / inv;
+                        }
+                    }
                 }
-                float newMax = Math.Max(runningMax, TensorPrimitives.Max(s));
-                float correction = MathF.Exp(runningMax - newMax);   // 0 on the first block
-                runningSum *= correction;
-                TensorPrimitives.Multiply(acc, correction, acc);
-                for (int j = 0; j < n; j++)
-                {
-                    float p = MathF.Exp(s[j] - newMax);
-                    runningSum += p;
-                    TensorPrimitives.MultiplyAdd(values.Slice((j * g + kvHead) * e, e), p, acc, acc);
-                }
-                runningMax = newMax;
             }
-            TensorPrimitives.Divide(acc, runningSum, _out.AsSpan(item * e, e));
         }
     }
+
+    /// <summary>scores[r, j] = (q_r · k_j) * scale for the block's B positions (padding lanes up to <paramref name="padded"/> hold garbage).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Scores(float* kt /*[e, B]*/, int e, int B, int padded, float* q0, float* q1, float* q2, float* q3, float* scores /*[R, padded]*/, float* kTail, float* kNext)
+    {
+        Vector512<float> scale = Vector512.Create(_scale);
+        int prefetched = 0, total = e * B;
+        for (int c0 = 0; c0 < B; c0 += Lanes)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            int count = Math.Min(Lanes, B - c0);
+            for (int d = 0; d < e; d++)
+            {
+                if (kNext != null && prefetched < total && Sse.IsSupported)
+                {
+                    Sse.Prefetch0(kNext + prefetched);
+                    prefetched += Lanes;
+                }
+                Vector512<float> k;
+                if (count == Lanes)
+                {
+                    k = Vector512.Load(kt + (long)d * B + c0);
+                }
+                else
+                {
+                    for (int j = 0; j < Lanes; j++)
+                    {
+                        kTail[j] = j < count ? kt[(long)d * B + c0 + j] : 0f;
+                    }
+                    k = Vector512.Load(kTail);
+                }
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[d]), k, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[d]), k, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[d]), k, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[d]), k, a3);
+            }
+            (a0 * scale).Store(scores + c0);
+            (a1 * scale).Store(scores + padded + c0);
+            (a2 * scale).Store(scores + 2 * padded + c0);
+            (a3 * scale).Store(scores + 3 * padded + c0);
+        }
+    }
+
+    /// <summary>
+    /// Online softmax update of one row for one block: the first <paramref name="valid"/> scores become probabilities
+    /// (relative to the new running max), the rest exact zeros; the running sum and accumulator are rescaled.
+    /// </summary>
+    private static void Softmax(float* s /*[padded]*/, int padded, int valid, ref float runningMax, ref float runningSum, float* acc /*[e]*/, int e)
+    {
+        if (valid == 0)
+        {
+            new Span<float>(s, padded).Clear();
+            return;
+        }
+        Vector512<float> max = Vector512.Create(float.NegativeInfinity);
+        for (int c = 0; c < padded; c += Lanes)
+        {
+            Vector512<float> v = Vector512.Load(s + c);
+            if (c + Lanes > valid)
+            {
+                v = Vector512.ConditionalSelect(Mask(valid - c), v, Vector512.Create(float.NegativeInfinity));
+                v.Store(s + c);
+            }
+            max = Vector512.Max(max, v);
+        }
+        float newMax = Math.Max(runningMax, HorizontalMax(max));
+        float correction = MathF.Exp(runningMax - newMax);   // 0 on the first block
+        Vector512<float> m = Vector512.Create(newMax), sum = Vector512<float>.Zero;
+        for (int c = 0; c < padded; c += Lanes)
+        {
+            Vector512<float> p = Vector512.Exp(Vector512.Load(s + c) - m);
+            p.Store(s + c);
+            sum += p;
+        }
+        runningSum = runningSum * correction + Vector512.Sum(sum);
+        runningMax = newMax;
+        int d = 0;
+        Vector512<float> corr = Vector512.Create(correction);
+        for (; d + Lanes <= e; d += Lanes)
+        {
+            (Vector512.Load(acc + d) * corr).Store(acc + d);
+        }
+        for (; d < e; d++)
+        {
+            acc[d] *= correction;
+        }
+    }
+
+    /// <summary>acc[r, :] += Σ_j p[r, j] · V[j, :] for j &lt; jMax (rows past their valid positions hold p = 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateValues(float* v /*[B, stride] of this kv head*/, int stride, int e, int padded, int jMax, float* p /*[R, padded]*/, float* acc /*[R, e]*/,
+        float* vNext /*[B, e] or null*/, int nextFloats)
+    {
+        int prefetched = 0;
+        float* p0 = p, p1 = p + padded, p2 = p + 2 * padded, p3 = p + 3 * padded;
+        float* c0 = acc, c1 = acc + e, c2 = acc + 2 * e, c3 = acc + 3 * e;
+        int d = 0;
+        for (; d + Lanes <= e; d += Lanes)
+        {
+            Vector512<float> a0 = Vector512.Load(c0 + d), a1 = Vector512.Load(c1 + d), a2 = Vector512.Load(c2 + d), a3 = Vector512.Load(c3 + d);
+            for (int j = 0; j < jMax; j++)
+            {
+                if (vNext != null && prefetched < nextFloats && Sse.IsSupported)
+                {
+                    Sse.Prefetch0(vNext + prefetched);
+                    prefetched += Lanes;
+                }
+                Vector512<float> x = Vector512.Load(v + (long)j * stride + d);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(p0[j]), x, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(p1[j]), x, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(p2[j]), x, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(p3[j]), x, a3);
+            }
+            a0.Store(c0 + d);
+            a1.Store(c1 + d);
+            a2.Store(c2 + d);
+            a3.Store(c3 + d);
+        }
+        for (; d < e; d++)
+        {
+            float b0 = c0[d], b1 = c1[d], b2 = c2[d], b3 = c3[d];
+            for (int j = 0; j < jMax; j++)
+            {
+                float x = v[(long)j * stride + d];
+                b0 = MathF.FusedMultiplyAdd(p0[j], x, b0);
+                b1 = MathF.FusedMultiplyAdd(p1[j], x, b1);
+                b2 = MathF.FusedMultiplyAdd(p2[j], x, b2);
+                b3 = MathF.FusedMultiplyAdd(p3[j], x, b3);
+            }
+            c0[d] = b0;
+            c1[d] = b1;
+            c2[d] = b2;
+            c3[d] = b3;
+        }
+    }
+
+    private static float HorizontalMax(Vector512<float> v)
+    {
+        Vector256<float> h = Vector256.Max(v.GetLower(), v.GetUpper());
+        Vector128<float> q = Vector128.Max(h.GetLower(), h.GetUpper());
+        float m = Math.Max(Math.Max(q.GetElement(0), q.GetElement(1)), Math.Max(q.GetElement(2), q.GetElement(3)));
+        return m;
+    }
+
+    /// <summary>Lanes [0, count) set (count may exceed the width).</summary>
+    private static Vector512<float> Mask(int count) =>
+        Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(count)).AsSingle();
 
     private struct Job : IParallelJob
     {

@@ -1,14 +1,15 @@
 namespace LlmSuite.Engine.Models;
 
 /// <summary>
-/// The simplest <see cref="IKvCache"/>: per layer one array [maxSequences, maxPositions, kvHeads, headDim] for K and
-/// one for V; sequence ids are slots [0, maxSequences). Viewed in blocks of <see cref="BlockSize"/> positions so
-/// attention code is the same as for a paged cache.
+/// The simplest <see cref="IKvCache"/>: per layer one array for K [maxSequences, blocks, kvHeads, headDim, BlockSize]
+/// (transposed within a block, see <see cref="IKvCache"/>) and one for V [maxSequences, blocks, kvHeads, BlockSize, headDim];
+/// sequence ids are slots [0, maxSequences). Viewed in blocks of <see cref="BlockSize"/> positions so attention code
+/// is the same as for a paged cache.
 /// </summary>
 public sealed class ContiguousKvCache : IKvCache
 {
-    private readonly float[][] _keys;   // per layer [maxSequences, maxPositions, kvHeads, headDim]
-    private readonly float[][] _values; // per layer [maxSequences, maxPositions, kvHeads, headDim]
+    private readonly float[][] _keys;   // per layer [maxSequences, blocks, kvHeads, headDim, BlockSize]
+    private readonly float[][] _values; // per layer [maxSequences, blocks, kvHeads, BlockSize, headDim]
     private readonly int _rowFloats;    // kvHeads * headDim
     private readonly long _sequenceFloats;
 
@@ -71,9 +72,17 @@ public sealed class ContiguousKvCache : IKvCache
         {
             throw new ArgumentException($"K/V rows must hold kvHeads * headDim = {_rowFloats} floats (got {key.Length}, {value.Length})");
         }
-        long at = sequenceId * _sequenceFloats + (long)position * _rowFloats;
-        key.CopyTo(_keys[layer].AsSpan((int)at, _rowFloats));
-        value.CopyTo(_values[layer].AsSpan((int)at, _rowFloats));
+        int offset = position % BlockSize;
+        long blockStart = sequenceId * _sequenceFloats + (long)(position - offset) * _rowFloats;
+        for (int kh = 0; kh < KvHeads; kh++)
+        {
+            value.Slice(kh * HeadDim, HeadDim).CopyTo(_values[layer].AsSpan((int)(blockStart + (kh * BlockSize + offset) * HeadDim), HeadDim));
+        }
+        Span<float> keys = _keys[layer].AsSpan((int)blockStart, BlockSize * _rowFloats);   // [kvHeads * headDim, BlockSize]
+        for (int i = 0; i < key.Length; i++)
+        {
+            keys[i * BlockSize + offset] = key[i];
+        }
     }
 
     /// <inheritdoc />

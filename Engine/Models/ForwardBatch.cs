@@ -57,6 +57,7 @@ public sealed class ForwardBatch
     internal int[] TokenArray => _tokens;
     internal int[] PositionArray => _positions;
     internal int[] SequenceArray => _sequences;
+    internal SequenceSpan[] SpanArray => _spans;
 
     /// <summary>Empties the batch.</summary>
     public void Clear()

@@ -4,7 +4,9 @@ namespace LlmSuite.Engine.Models;
 /// Key/value storage the transformer writes to and attention reads from. A sequence's positions are grouped in
 /// blocks of <see cref="BlockSize"/>: attention walks a sequence's K/V block by block for positions [0, pos], so a
 /// paged implementation (block tables over a shared pool) fits behind the same interface as a contiguous one.
-/// Layout of one block: [BlockSize, kvHeads, headDim], position-major.
+/// Layout of one block, head-major so one kv head's slice is contiguous: keys [kvHeads, headDim, BlockSize]
+/// (transposed: one position-contiguous row per head dimension, so attention scores a query against a block with
+/// broadcast FMAs), values [kvHeads, BlockSize, headDim].
 /// </summary>
 public interface IKvCache
 {
@@ -21,8 +23,8 @@ public interface IKvCache
     void Write(int layer, int sequenceId, int position, ReadOnlySpan<float> key /*[kvHeads * headDim]*/, ReadOnlySpan<float> value /*[kvHeads * headDim]*/);
 
     /// <summary>Keys of block <paramref name="block"/> (positions [block * BlockSize, (block + 1) * BlockSize)) of a sequence.</summary>
-    ReadOnlySpan<float> Keys(int layer, int sequenceId, int block); // [BlockSize, kvHeads, headDim]
+    ReadOnlySpan<float> Keys(int layer, int sequenceId, int block); // [kvHeads, headDim, BlockSize]
 
     /// <summary>Values of block <paramref name="block"/> of a sequence.</summary>
-    ReadOnlySpan<float> Values(int layer, int sequenceId, int block); // [BlockSize, kvHeads, headDim]
+    ReadOnlySpan<float> Values(int layer, int sequenceId, int block); // [kvHeads, BlockSize, headDim]
 }

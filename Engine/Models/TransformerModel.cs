@@ -31,7 +31,7 @@ public sealed class TransformerModel : IDisposable
         _eps = (float)config.RmsNormEps;
         _s = new RunState(maxBatchTokens, config.HiddenSize, config.NumHeads, config.NumKvHeads, config.HeadDim, config.IntermediateSize);
         _rope = new RopeTable(config.HeadDim, maxContext, config.RopeTheta, config.RopeScaling);
-        _attention = new CausalAttention(config.NumHeads, config.NumKvHeads, config.HeadDim);
+        _attention = new CausalAttention(config.NumHeads, config.NumKvHeads, config.HeadDim, maxBatchTokens);
     }
 
     /// <summary>Architecture hyper-parameters.</summary>
@@ -94,6 +94,7 @@ public sealed class TransformerModel : IDisposable
             _w.Embedding.ReadRow(tokens[t], x.Slice(t * d, d));
         }
 
+        _attention.Plan(batch);
         for (int l = 0; l < c.NumLayers; l++)
         {
             LayerWeights L = _w.Layers[l];
@@ -113,7 +114,7 @@ public sealed class TransformerModel : IDisposable
             {
                 cache.Write(l, sequences[t], positions[t], k.Slice(t * g * e, g * e), v.Slice(t * g * e, g * e));
             }
-            _attention.Forward(_s.Q, T, positions, sequences, cache, l, _s.Att);
+            _attention.Forward(_s.Q, cache, l, _s.Att);
             MatMul.Forward(att, T, L.Wo, L.Bo, xb2);
             TensorPrimitives.Add(x, xb2, x);
             // MLP block

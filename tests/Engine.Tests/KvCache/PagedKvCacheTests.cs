@@ -13,7 +13,8 @@ public class PagedKvCacheTests
         bm.Allocate(table, [1, 2, 3]);          // 2 blocks
         cache.Bind(1, table);
         cache.Write(1, 1, 2, [1f, 2f, 3f], [4f, 5f, 6f]);
-        Assert.Equal(new[] { 1f, 2f, 3f }, cache.Keys(1, 1, 1).Slice(0, 3).ToArray());
+        float[] keys = cache.Keys(1, 1, 1).ToArray();   // [kvHeads * headDim, blockSize]: position 2 is column 0 of block 1
+        Assert.Equal(new[] { 1f, 2f, 3f }, new[] { keys[0], keys[2], keys[4] });
         Assert.Equal(new[] { 4f, 5f, 6f }, cache.Values(1, 1, 1).Slice(0, 3).ToArray());
         Assert.Equal(6, cache.Keys(0, 1, 0).Length);
         Assert.Equal(2L * 2 * 2 * 3 * 4, PagedKvCache.BytesPerBlock(2, 2, 1, 3));

@@ -13,10 +13,11 @@ public class ContiguousKvCacheTests
         float[] k = Enumerable.Range(0, 8).Select(i => (float)i).ToArray();
         float[] v = k.Select(x => -x).ToArray();
         cache.Write(1, 2, 5, k, v);
-        ReadOnlySpan<float> keys = cache.Keys(1, 2, 1);   // positions 4..7
+        float[] keys = cache.Keys(1, 2, 1).ToArray();   // positions 4..7, [kvHeads * headDim, 4]
         Assert.Equal(4 * 8, keys.Length);
-        Assert.Equal(k, keys.Slice(8, 8).ToArray());       // position 5 is row 1 of block 1
-        Assert.Equal(v, cache.Values(1, 2, 1).Slice(8, 8).ToArray());
+        Assert.Equal(k, Enumerable.Range(0, 8).Select(i => keys[i * 4 + 1]).ToArray());   // position 5 is column 1 of block 1
+        float[] values = cache.Values(1, 2, 1).ToArray();   // [kvHeads, 4, headDim]
+        Assert.Equal(v, values.AsSpan(4, 4).ToArray().Concat(values.AsSpan(16 + 4, 4).ToArray()).ToArray());
         Assert.All(cache.Keys(0, 2, 1).ToArray(), x => Assert.Equal(0f, x));   // other layer untouched
     }
 
