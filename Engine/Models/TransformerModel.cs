@@ -100,9 +100,7 @@ public sealed class TransformerModel : IDisposable
             LayerWeights L = _w.Layers[l];
             // attention block
             RmsNorm.Forward(x, L.AttnNorm, _eps, xb);
-            MatMul.Forward(xb, T, L.Wq, L.Bq, q);
-            MatMul.Forward(xb, T, L.Wk, L.Bk, k);
-            MatMul.Forward(xb, T, L.Wv, L.Bv, v);
+            MatMul.Forward(xb, T, L.Wq, L.Bq, q, L.Wk, L.Bk, k, L.Wv, L.Bv, v);   // one parallel op for q, k and v
             if (L.QNorm is not null)
             {
                 RmsNorm.Forward(q, L.QNorm, _eps, q);      // per head: rows of [e]
@@ -119,8 +117,7 @@ public sealed class TransformerModel : IDisposable
             TensorPrimitives.Add(x, xb2, x);
             // MLP block
             RmsNorm.Forward(x, L.FfnNorm, _eps, xb);
-            MatMul.Forward(xb, T, L.Gate, ReadOnlySpan<float>.Empty, gate);
-            MatMul.Forward(xb, T, L.Up, ReadOnlySpan<float>.Empty, up);
+            MatMul.Forward(xb, T, L.Gate, ReadOnlySpan<float>.Empty, gate, L.Up, ReadOnlySpan<float>.Empty, up);
             Activations.SwiGlu(gate, up, hidden);
             MatMul.Forward(hidden, T, L.Down, ReadOnlySpan<float>.Empty, xb2);
             TensorPrimitives.Add(x, xb2, x);

@@ -5,16 +5,11 @@ namespace LlmSuite.Engine.Tensors;
 
 public static partial class MatMul
 {
-    private static void RunF32(ref Args args, SimdWidth width)
+    private static unsafe void RunFloat(in Segments products, SimdWidth width, bool bf16)
     {
-        var job = new FloatJob(UsesBroadcastGemm(args.M, width) ? PackForBroadcast(args) : args, width, bf16: false);
-        WorkerPool.For(Items(args.N), ref job, MinItemsPerChunk(args.K * sizeof(float)));
-    }
-
-    private static void RunBF16(ref Args args, SimdWidth width)
-    {
-        var job = new FloatJob(UsesBroadcastGemm(args.M, width) ? PackForBroadcast(args) : args, width, bf16: true);
-        WorkerPool.For(Items(args.N), ref job, MinItemsPerChunk(args.K * sizeof(ushort)));
+        Args a = products.First;
+        var job = new FloatJob(UsesBroadcastGemm(a.M, width) ? products.WithPackedX(PackForBroadcast(a).XPacked) : products, width, bf16);
+        WorkerPool.For(products.TotalItems, ref job, MinItemsPerChunk(a.K * (bf16 ? sizeof(ushort) : sizeof(float))));
     }
 
     /// <summary>Rows [n0, n1) of y for F32 or BF16 weights on the chosen width.</summary>
@@ -33,14 +28,15 @@ public static partial class MatMul
         }
     }
 
-    private readonly struct FloatJob(Args args, SimdWidth width, bool bf16) : IParallelJob
+    private readonly struct FloatJob(Segments products, SimdWidth width, bool bf16) : IParallelJob, ISegmentRows
     {
-        private readonly Args _a = args;
+        private readonly Segments _products = products;
         private readonly SimdWidth _width = width;
         private readonly bool _bf16 = bf16;
 
-        public void Execute(int start, int end)
-            => FloatRows(_a, start * RowsPerItem, Math.Min(_a.N, end * RowsPerItem), _width, _bf16);
+        public void Execute(int start, int end) => _products.ForEach(start, end, this);
+
+        public void Run(in Args a, int n0, int n1) => FloatRows(a, n0, n1, _width, _bf16);
     }
 
     /// <summary>Columns of k per cache block (4 KiB of each f32 row).</summary>

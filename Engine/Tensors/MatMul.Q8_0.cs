@@ -11,13 +11,14 @@ public static partial class MatMul
     [ThreadStatic]
     private static NativeBuffer? t_q8Scratch;
 
-    private static unsafe void RunQ8_0(ref Args args, SimdWidth width)
+    private static unsafe void RunQ8_0(in Segments products, SimdWidth width)
     {
+        Args args = products.First;
         int blocks = args.K / Q8_0.BlockSize;
         if (args.M >= GemmMinM && width != SimdWidth.Scalar)
         {
-            var gemm = new Q8GemmJob(UsesQ8BroadcastGemm(args.M, width) ? PackForBroadcast(args) : args, width);
-            WorkerPool.For(Items(args.N), ref gemm, PanelRows / RowsPerItem);
+            var gemm = new Q8GemmJob(UsesQ8BroadcastGemm(args.M, width) ? products.WithPackedX(PackForBroadcast(args).XPacked) : products, width);
+            WorkerPool.For(products.TotalItems, ref gemm, PanelRows / RowsPerItem);
             return;
         }
         long quantBytes = Align((long)args.M * args.K);
@@ -29,8 +30,8 @@ public static partial class MatMul
         {
             Q8Activations.QuantizeRow(args.X + (long)i * args.K, args.K, xq + (long)i * args.K, xd + (long)i * blocks, Simd.ForFloat(width));
         }
-        var job = new Q8Job(args, xq, xd, width);
-        WorkerPool.For(Items(args.N), ref job, MinItemsPerChunk(args.K + blocks * 2));
+        var job = new Q8Job(products, xq, xd, width);
+        WorkerPool.For(products.TotalItems, ref job, MinItemsPerChunk(args.K + blocks * 2));
     }
 
     private static long Align(long bytes) => (bytes + NativeBuffer.Alignment - 1) / NativeBuffer.Alignment * NativeBuffer.Alignment;
@@ -43,15 +44,16 @@ public static partial class MatMul
         return t_q8Scratch;
     }
 
-    private readonly unsafe struct Q8Job(Args args, sbyte* xq, float* xd, SimdWidth width) : IParallelJob
+    private readonly unsafe struct Q8Job(Segments products, sbyte* xq, float* xd, SimdWidth width) : IParallelJob, ISegmentRows
     {
-        private readonly Args _a = args;
+        private readonly Segments _products = products;
         private readonly sbyte* _xq = xq;   // [m, k]
         private readonly float* _xd = xd;   // [m, k / 32]
         private readonly SimdWidth _width = width;
 
-        public void Execute(int start, int end)
-            => Q8Rows(_a, _xq, _xd, start * RowsPerItem, Math.Min(_a.N, end * RowsPerItem), _width);
+        public void Execute(int start, int end) => _products.ForEach(start, end, this);
+
+        public void Run(in Args a, int n0, int n1) => Q8Rows(a, _xq, _xd, n0, n1, _width);
     }
 
     /// <summary>Rows [n0, n1) of y from Q8_0 weights and quantized activations on the chosen path.</summary>

@@ -20,13 +20,14 @@ public static partial class MatMul
     /// L2-resident f32 panel and multiplied with the f32 GEMM tiles, so the dequantization is amortized over m rows.
     /// x stays f32 here (decode quantizes x to Q8 for the int8 dot products), so prefill is slightly more exact.
     /// </summary>
-    private readonly struct Q8GemmJob(Args args, SimdWidth width) : IParallelJob
+    private readonly struct Q8GemmJob(Segments products, SimdWidth width) : IParallelJob, ISegmentRows
     {
-        private readonly Args _a = args;
+        private readonly Segments _products = products;
         private readonly SimdWidth _width = width;
 
-        public void Execute(int start, int end)
-            => Q8PanelRows(_a, start * RowsPerItem, Math.Min(_a.N, end * RowsPerItem), _width);
+        public void Execute(int start, int end) => _products.ForEach(start, end, this);
+
+        public void Run(in Args a, int n0, int n1) => Q8PanelRows(a, n0, n1, _width);
     }
 
     /// <summary>Rows [n0, n1) of y through dequantized panels on the chosen float width.</summary>

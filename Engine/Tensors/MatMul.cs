@@ -21,25 +21,7 @@ public static partial class MatMul
     internal static unsafe void Forward(ReadOnlySpan<float> x /*[m, k]*/, int m, WeightMatrix w /*[n, k]*/, ReadOnlySpan<float> bias /*[n] or empty*/, Span<float> y /*[m, n]*/, SimdWidth width)
     {
         Simd.Require(width);
-        ArgumentNullException.ThrowIfNull(w);
-        int n = w.Rows, k = w.Cols;
-        ArgumentOutOfRangeException.ThrowIfNegative(m);
-        if (x.Length != (long)m * k)
-        {
-            throw new ArgumentException($"x holds {x.Length} floats but [m={m}, k={k}] needs {(long)m * k}", nameof(x));
-        }
-        if (y.Length != (long)m * n)
-        {
-            throw new ArgumentException($"y holds {y.Length} floats but [m={m}, n={n}] needs {(long)m * n}", nameof(y));
-        }
-        if (!bias.IsEmpty && bias.Length != n)
-        {
-            throw new ArgumentException($"bias holds {bias.Length} floats but the weight has n={n} rows (pass an empty span for no bias)", nameof(bias));
-        }
-        if (y.Overlaps(x) || y.Overlaps(bias))
-        {
-            throw new ArgumentException("y must not overlap x or bias: MatMul reads x while other threads write y", nameof(y));
-        }
+        Validate(x, m, w, bias, y, "");
         if (m == 0)
         {
             return;
@@ -48,19 +30,121 @@ public static partial class MatMul
         fixed (float* pb = bias)
         fixed (float* py = y)
         {
-            var args = new Args(px, m, k, w.Data, w.Scales, n, bias.IsEmpty ? null : pb, py);
-            switch (w.Type)
+            Run(new Segments(Operands(px, m, w, pb, bias.IsEmpty, py)), w.Type, width);
+        }
+    }
+
+    /// <summary>
+    /// y0 = x · W0ᵀ + b0, y1 = x · W1ᵀ + b1 (e.g. the gate and up projections) in one parallel op; the same numbers
+    /// as two <see cref="Forward(ReadOnlySpan{float}, int, WeightMatrix, ReadOnlySpan{float}, Span{float})"/> calls.
+    /// The weights must share k and type; otherwise the products run one after the other.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x /*[m, k]*/, int m,
+        WeightMatrix w0 /*[n0, k]*/, ReadOnlySpan<float> b0 /*[n0] or empty*/, Span<float> y0 /*[m, n0]*/,
+        WeightMatrix w1 /*[n1, k]*/, ReadOnlySpan<float> b1 /*[n1] or empty*/, Span<float> y1 /*[m, n1]*/)
+        => Forward(x, m, w0, b0, y0, w1, b1, y1, null, default, default, 2);
+
+    /// <summary>
+    /// Three products sharing x in one parallel op (e.g. the q, k and v projections); the same numbers as three
+    /// separate calls. The weights must share k and type; otherwise the products run one after the other.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x /*[m, k]*/, int m,
+        WeightMatrix w0 /*[n0, k]*/, ReadOnlySpan<float> b0 /*[n0] or empty*/, Span<float> y0 /*[m, n0]*/,
+        WeightMatrix w1 /*[n1, k]*/, ReadOnlySpan<float> b1 /*[n1] or empty*/, Span<float> y1 /*[m, n1]*/,
+        WeightMatrix w2 /*[n2, k]*/, ReadOnlySpan<float> b2 /*[n2] or empty*/, Span<float> y2 /*[m, n2]*/)
+        => Forward(x, m, w0, b0, y0, w1, b1, y1, w2, b2, y2, 3);
+
+    private static unsafe void Forward(ReadOnlySpan<float> x, int m,
+        WeightMatrix w0, ReadOnlySpan<float> b0, Span<float> y0,
+        WeightMatrix w1, ReadOnlySpan<float> b1, Span<float> y1,
+        WeightMatrix? w2, ReadOnlySpan<float> b2, Span<float> y2, int count)
+    {
+        ArgumentNullException.ThrowIfNull(w0);
+        ArgumentNullException.ThrowIfNull(w1);
+        if (count == 3)
+        {
+            ArgumentNullException.ThrowIfNull(w2);
+        }
+        bool fusable = w1.Type == w0.Type && w1.Cols == w0.Cols && (count == 2 || (w2!.Type == w0.Type && w2.Cols == w0.Cols));
+        if (!fusable)
+        {
+            Forward(x, m, w0, b0, y0);
+            Forward(x, m, w1, b1, y1);
+            if (count == 3)
             {
-                case WeightType.F32:
-                    RunF32(ref args, width);
-                    break;
-                case WeightType.BF16:
-                    RunBF16(ref args, width);
-                    break;
-                default:
-                    RunQ8_0(ref args, width);
-                    break;
+                Forward(x, m, w2!, b2, y2);
             }
+            return;
+        }
+        Validate(x, m, w0, b0, y0, "0");
+        Validate(x, m, w1, b1, y1, "1");
+        if (count == 3)
+        {
+            Validate(x, m, w2!, b2, y2, "2");
+        }
+        if (y0.Overlaps(y1) || (count == 3 && (y2.Overlaps(y0) || y2.Overlaps(y1))))
+        {
+            throw new ArgumentException("the outputs of a fused product must not overlap each other", nameof(y1));
+        }
+        if (m == 0)
+        {
+            return;
+        }
+        WeightType type = w0.Type;
+        fixed (float* px = x)
+        fixed (float* pb0 = b0)
+        fixed (float* py0 = y0)
+        fixed (float* pb1 = b1)
+        fixed (float* py1 = y1)
+        fixed (float* pb2 = b2)
+        fixed (float* py2 = y2)
+        {
+            Args a0 = Operands(px, m, w0, pb0, b0.IsEmpty, py0);
+            Args a1 = Operands(px, m, w1, pb1, b1.IsEmpty, py1);
+            Args a2 = count == 3 ? Operands(px, m, w2!, pb2, b2.IsEmpty, py2) : a0;
+            Run(new Segments(count, a0, a1, a2), type, type == WeightType.Q8_0 ? Simd.BestQ8 : Simd.Best);
+        }
+    }
+
+    private static unsafe Args Operands(float* x, int m, WeightMatrix w, float* bias, bool noBias, float* y)
+        => new(x, m, w.Cols, w.Data, w.Scales, w.Rows, noBias ? null : bias, y);
+
+    private static void Run(in Segments products, WeightType type, SimdWidth width)
+    {
+        switch (type)
+        {
+            case WeightType.F32:
+                RunFloat(products, width, bf16: false);
+                break;
+            case WeightType.BF16:
+                RunFloat(products, width, bf16: true);
+                break;
+            default:
+                RunQ8_0(products, width);
+                break;
+        }
+    }
+
+    private static void Validate(ReadOnlySpan<float> x /*[m, k]*/, int m, WeightMatrix w /*[n, k]*/, ReadOnlySpan<float> bias, Span<float> y /*[m, n]*/, string suffix)
+    {
+        ArgumentNullException.ThrowIfNull(w, "w" + suffix);
+        int n = w.Rows, k = w.Cols;
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        if (x.Length != (long)m * k)
+        {
+            throw new ArgumentException($"x holds {x.Length} floats but [m={m}, k={k}] needs {(long)m * k}", nameof(x));
+        }
+        if (y.Length != (long)m * n)
+        {
+            throw new ArgumentException($"y{suffix} holds {y.Length} floats but [m={m}, n={n}] needs {(long)m * n}", "y" + suffix);
+        }
+        if (!bias.IsEmpty && bias.Length != n)
+        {
+            throw new ArgumentException($"bias{suffix} holds {bias.Length} floats but the weight has n={n} rows (pass an empty span for no bias)", "bias" + suffix);
+        }
+        if (y.Overlaps(x) || y.Overlaps(bias))
+        {
+            throw new ArgumentException("y must not overlap x or bias: MatMul reads x while other threads write y", "y" + suffix);
         }
     }
 

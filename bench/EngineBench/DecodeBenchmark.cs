@@ -24,8 +24,9 @@ internal static class DecodeBenchmark
                 case "--tokens": tokens = int.Parse(args[++i]); break;
                 case "--prefill": prefillTokens = int.Parse(args[++i]); break;
                 case "--reps": repetitions = int.Parse(args[++i]); break;
+                case "--threads": WorkerPool.ActiveThreads = int.Parse(args[++i]); break;
                 default:
-                    Console.Error.WriteLine($"decode: unknown option {args[i]} (--model PATH, --tokens N, --prefill N, --reps N)");
+                    Console.Error.WriteLine($"decode: unknown option {args[i]} (--model PATH, --tokens N, --prefill N, --reps N, --threads N)");
                     return 2;
             }
         }

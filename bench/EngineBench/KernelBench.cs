@@ -33,6 +33,11 @@ internal static class KernelBench
         {
             Micro();
         }
+        if (sections.Contains("shapes"))
+        {
+            ShapeBench.Run(reps, 1);
+            ShapeBench.Run(reps, WorkerPool.Threads);
+        }
         if (!all && !sections.Contains("decode"))
         {
             return 0;
