@@ -12,11 +12,15 @@ namespace LlmSuite.EngineBench;
 /// request, (c) TTFT with a cached 1,024-token prefix vs cold, (d) KV memory actually used vs a contiguous
 /// max-length allocation per request.
 /// Options: --model small|100m|&lt;dir&gt; (default small), --requests N (64), --sequential N / --static N (serve only the first N requests
-/// that way; the rate stands for the workload; default all), --quantize q8_0, --seed S.
+/// that way; the rate stands for the workload; default all), --budget N (max-num-batched-tokens of every engine, 512),
+/// --quantize q8_0, --seed S.
+/// The one-at-a-time run also reports how its time splits into prefill and decode steps: continuous batching
+/// computes the same prefill, so T(one at a time) / T(its prefill) bounds ratio (a) from above.
 /// </summary>
 internal static class ServingBenchmark
 {
     private const int BlockSize = 16;
+    private static int s_budget = 512;
 
     public static int Run(string[] args)
     {
@@ -26,6 +30,7 @@ internal static class ServingBenchmark
         int sequential = int.Parse(Option(args, "--sequential") ?? requests.ToString());
         int staticCount = int.Parse(Option(args, "--static") ?? requests.ToString());
         string? quantize = Option(args, "--quantize");
+        s_budget = int.Parse(Option(args, "--budget") ?? "512");
 
         string dir = model switch
         {
@@ -38,7 +43,7 @@ internal static class ServingBenchmark
             Console.WriteLine($"{dir}: no model weights (config.json); skipped");
             return 1;
         }
-        using TransformerModel m = ModelLoader.Load(dir, new ModelLoadOptions { MaxBatchTokens = 512, MaxContext = 2048, Quantize = quantize });
+        using TransformerModel m = ModelLoader.Load(dir, new ModelLoadOptions { MaxBatchTokens = Math.Max(512, s_budget), MaxContext = 2048, Quantize = quantize });
         Console.WriteLine($"model {dir}: {m.Config.NumLayers} layers, hidden {m.Config.HiddenSize}, vocab {m.VocabSize}, {m.WeightBytes / 1e6:F0} MB of matrix weights ({quantize ?? "as stored"}), context {m.MaxContext}");
         // prompt 32-512 and output 16-256 tokens; a model with a shorter context gets both capped at half its context
         int maxPrompt = Math.Min(512, m.MaxContext / 2), maxOutput = Math.Min(256, m.MaxContext / 2 - 1);
@@ -56,14 +61,17 @@ internal static class ServingBenchmark
 
         // one at a time (optionally a sample: its rate stands for the whole workload)
         var seqSubset = workload.Take(sequential).ToList();
-        var seq = Time(() => Batches(m, seqSubset, 1));
+        var split = new StepSplit();
+        var seq = Time(() => Batches(m, seqSubset, 1, split));
         long seqTokens = seqSubset.Sum(r => (long)r.Sampling.MaxTokens!.Value);
         var (seqRate, seqCpuRate) = (seqTokens / seq.Wall, seqTokens / seq.Cpu);
         Console.WriteLine($"one at a time ({seqSubset.Count} requests{(seqSubset.Count < requests ? ", rate of a sample" : "")}): {seq.Wall:F1} s wall, {seq.Cpu:F1} s CPU: {seqRate:F1} output tok/s ({seqCpuRate:F1} per CPU-second)");
+        double prefillShare = split.Prefill / (split.Prefill + split.Decode);
+        Console.WriteLine($"one at a time, wall split: prefill steps {split.Prefill:F1} s ({prefillShare:P0}), decode steps {split.Decode:F1} s ({split.DecodeSteps} steps, {split.Decode / Math.Max(1, split.DecodeSteps) * 1000:F2} ms each); ceiling of (a) with the same prefill cost: {1 / prefillShare:F1}x");
 
         // (b) static batches of 8
         var staticSubset = workload.Take(staticCount).ToList();
-        var stat = Time(() => Batches(m, staticSubset, 8));
+        var stat = Time(() => Batches(m, staticSubset, 8, null));
         long staticTokens = staticSubset.Sum(r => (long)r.Sampling.MaxTokens!.Value);
         var (staticRate, staticCpuRate) = (staticTokens / stat.Wall, staticTokens / stat.Cpu);
         Console.WriteLine($"static batches of 8 ({staticSubset.Count} requests{(staticSubset.Count < requests ? ", rate of a sample" : "")}): {stat.Wall:F1} s wall, {stat.Cpu:F1} s CPU: {staticRate:F1} output tok/s ({staticCpuRate:F1} per CPU-second)");
@@ -104,7 +112,7 @@ internal static class ServingBenchmark
         BlockSize = BlockSize,
         NumBlocks = blocks,
         MaxNumSeqs = maxSeqs,
-        MaxNumBatchedTokens = 512,
+        MaxNumBatchedTokens = s_budget,
         EnablePrefixCaching = prefixCaching,
     };
 
@@ -125,8 +133,15 @@ internal static class ServingBenchmark
         return (peak, engine.Describe());
     }
 
+    /// <summary>Wall seconds of steps that computed prompt tokens vs steps that only decoded.</summary>
+    private sealed class StepSplit
+    {
+        public double Prefill, Decode;
+        public int DecodeSteps;
+    }
+
     /// <summary>Serves the workload in groups of <paramref name="size"/>: a group starts when the previous one fully finished.</summary>
-    private static void Batches(TransformerModel m, List<EngineRequest> workload, int size)
+    private static void Batches(TransformerModel m, List<EngineRequest> workload, int size, StepSplit? split)
     {
         int blocks = size * ((512 + 256) / BlockSize + 2);   // room for the group's longest possible requests
         using var engine = new LlmEngine(m, null, Options(size, false, blocks));
@@ -138,7 +153,23 @@ internal static class ServingBenchmark
             }
             while (engine.HasWork)
             {
+                bool prefill = engine.Scheduler.Waiting.Count > 0 || engine.Scheduler.Running.Any(s => s.NumComputedTokens < s.PromptLength);
+                long start = Stopwatch.GetTimestamp();
                 engine.Step();
+                double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                if (split is null)
+                {
+                    continue;
+                }
+                if (prefill)
+                {
+                    split.Prefill += seconds;
+                }
+                else
+                {
+                    split.Decode += seconds;
+                    split.DecodeSteps++;
+                }
             }
         }
     }
