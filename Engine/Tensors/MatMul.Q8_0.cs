@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LlmSuite.Engine.Tensors;
 
@@ -72,7 +73,9 @@ public static partial class MatMul
     /// <summary>
     /// Four weight rows at a time (a missing tail row repeats the last one and is not stored); for each activation
     /// row the weight rows stay in L1 while k is walked in groups of 16 blocks whose combined scales
-    /// d_w · d_x are prepared first; each block's exact int32 dot is scaled and accumulated in float.
+    /// d_w · d_x are prepared first; each block's exact int32 dot is scaled and accumulated in float. The first
+    /// activation row prefetches the next tile's rows group by group (short model rows of 768 values otherwise stall
+    /// on every new line before the hardware prefetcher ramps up).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
     private static unsafe void Q8Rows<T, TV, TX>(in Args a, sbyte* xq, float* xd, int n0, int n1)
@@ -95,6 +98,19 @@ public static partial class MatMul
                 for (int g = 0; g < blocks; g += ScaleGroup)
                 {
                     int count = Math.Min(ScaleGroup, blocks - g);
+                    if (i == 0)
+                    {
+                        // the same k range of the next tile's 4 rows: in memory before this tile reaches it
+                        byte* next = w0 + 4 * (nint)a.K + (nint)g * Q8_0.BlockSize;
+                        for (nint line = 0; line < count * Q8_0.BlockSize; line += 64)
+                        {
+                            Sse.Prefetch0(next + line);
+                            Sse.Prefetch0(next + a.K + line);
+                            Sse.Prefetch0(next + 2 * (nint)a.K + line);
+                            Sse.Prefetch0(next + 3 * (nint)a.K + line);
+                        }
+                        Sse.Prefetch0(s0 + 4 * blocks + g);
+                    }
                     CombineScales(s0 + g, dx + g, count, sc);
                     CombineScales(s1 + g, dx + g, count, sc + ScaleGroup);
                     CombineScales(s2 + g, dx + g, count, sc + 2 * ScaleGroup);
