@@ -6,6 +6,7 @@ using LlmSuite.Gateway.Metrics;
 using LlmSuite.Gateway.RateLimiting;
 using LlmSuite.Gateway.Redis;
 using LlmSuite.Gateway.Routing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -19,6 +20,11 @@ public static class GatewayServiceCollectionExtensions
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Per-request Information logs (YARP's "Proxying to …" / "Received … response", ASP.NET Core's request
+        // start/finish and endpoint lines) cost more CPU than the proxying itself; more specific categories in the
+        // Logging configuration section still apply.
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.SectionName));
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<GatewayMetrics>();

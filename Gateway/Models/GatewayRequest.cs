@@ -15,7 +15,7 @@ public sealed class GatewayRequest
     /// <summary>The prompt as text (chat messages flattened in order) for prefix affinity.</summary>
     public string PromptText { get; init; } = "";
 
-    /// <summary>The body re-serialized with sorted object keys (the cache key's request part).</summary>
+    /// <summary>The body re-serialized with sorted object keys (the cache key's request part); empty unless <see cref="Deterministic"/>.</summary>
     public string CanonicalBody { get; init; } = "";
 
     /// <summary>The <c>x-conversation-id</c> header, if sent.</summary>

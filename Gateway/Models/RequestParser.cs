@@ -6,13 +6,16 @@ namespace LlmSuite.Gateway.Models;
 /// <summary>Parses OpenAI and Ollama request bodies into a <see cref="GatewayRequest"/>.</summary>
 public static class RequestParser
 {
-    /// <summary>Parses <paramref name="body"/>; returns null when it is not a JSON object.</summary>
-    public static GatewayRequest? Parse(string path, ReadOnlySpan<byte> body, string? conversationId)
+    /// <summary>
+    /// Parses <paramref name="body"/>; returns null when it is not a JSON object. The canonical body (the cache key) is
+    /// built only for deterministic requests, the only ones the cache looks at.
+    /// </summary>
+    public static GatewayRequest? Parse(string path, ReadOnlyMemory<byte> body, string? conversationId)
     {
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(body.ToArray());
+            doc = JsonDocument.Parse(body);
         }
         catch (JsonException)
         {
@@ -30,13 +33,14 @@ public static class RequestParser
             var stream = root.TryGetProperty("stream", out var s)
                 ? s.ValueKind == JsonValueKind.True
                 : ollama && !path.StartsWith("/api/embed", StringComparison.Ordinal); // Ollama streams by default
+            var deterministic = IsDeterministic(root, ollama);
             return new GatewayRequest
             {
                 Model = model,
                 Stream = stream,
-                Deterministic = IsDeterministic(root, ollama),
+                Deterministic = deterministic,
                 PromptText = PromptText(root),
-                CanonicalBody = Canonicalize(root),
+                CanonicalBody = deterministic ? Canonicalize(root) : "",
                 ConversationId = string.IsNullOrEmpty(conversationId) ? null : conversationId,
             };
         }

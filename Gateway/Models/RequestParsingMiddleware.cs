@@ -22,7 +22,7 @@ internal sealed class RequestParsingMiddleware(RequestDelegate next, IOptions<Ga
             using var copy = new MemoryStream();
             await request.Body.CopyToAsync(copy, context.RequestAborted);
             request.Body.Position = 0;
-            var parsed = RequestParser.Parse(request.Path.Value!, copy.GetBuffer().AsSpan(0, (int)copy.Length),
+            var parsed = RequestParser.Parse(request.Path.Value!, copy.GetBuffer().AsMemory(0, (int)copy.Length),
                 request.Headers[ConversationHeader].ToString());
             if (parsed is not null)
             {

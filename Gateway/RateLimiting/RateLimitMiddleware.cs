@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmSuite.Gateway.Auth;
+using LlmSuite.Gateway.Caching;
 using LlmSuite.Gateway.Metrics;
 using LlmSuite.Gateway.Models;
 
@@ -7,7 +8,8 @@ namespace LlmSuite.Gateway.RateLimiting;
 
 /// <summary>
 /// Applies the key's limits to the generation paths: 429 with <c>Retry-After</c> and <c>x-ratelimit-*</c> headers
-/// (OpenAI's names), or 503 when Redis is down and limits fail closed. After the response, records token usage.
+/// (OpenAI's names), or 503 when Redis is down and limits fail closed. After the response, records token usage;
+/// a prompt-cache hit counts as a request but adds no tokens (it cost no compute).
 /// </summary>
 internal sealed class RateLimitMiddleware(RequestDelegate next, RedisRateLimiter limiter, GatewayMetrics metrics)
 {
@@ -47,11 +49,18 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RedisRateLimiter
         {
             context.Response.Body = original;
         }
-        if (context.Response.StatusCode == StatusCodes.Status200OK && !capture.Overflowed)
+        if (context.Response.StatusCode != StatusCodes.Status200OK || capture.Overflowed)
         {
-            var (prompt, completion) = UsageReader.Read(capture.Captured.Span, context.Response.ContentType);
-            await limiter.RecordUsageAsync(identity, prompt, completion);
+            return;
         }
+        if (context.Response.Headers[PromptCacheMiddleware.Header] == "hit")
+        {
+            // A cache hit cost no compute: it counts as a request (counted above) but adds no tokens.
+            await limiter.RecordUsageAsync(identity, 0, 0);
+            return;
+        }
+        var (prompt, completion) = UsageReader.Read(capture.Captured.Span, context.Response.ContentType);
+        await limiter.RecordUsageAsync(identity, prompt, completion);
     }
 
     private static void WriteHeaders(HttpResponse response, RateLimitDecision d)

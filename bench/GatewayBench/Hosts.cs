@@ -56,8 +56,10 @@ internal static class Hosts
         return (app, Address(app));
     }
 
-    /// <summary>The gateway over <paramref name="replicas"/> (auth off, the given policy).</summary>
-    public static async Task<(WebApplication App, Uri Address)> StartGatewayAsync(IEnumerable<Uri> replicas, string? redis, string policy)
+    /// <summary>The gateway over <paramref name="replicas"/> (auth off, the given policy); without
+    /// <paramref name="serviceDefaults"/> it runs without the shared telemetry/health/request-id defaults (for attributing cost).</summary>
+    public static async Task<(WebApplication App, Uri Address)> StartGatewayAsync(IEnumerable<Uri> replicas, string? redis, string policy,
+        bool serviceDefaults = true)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -77,10 +79,21 @@ internal static class Hosts
             config["ConnectionStrings:redis"] = redis;
         }
         builder.Configuration.AddInMemoryCollection(config);
-        builder.AddServiceDefaults();
+        if (serviceDefaults)
+        {
+            builder.AddServiceDefaults();
+        }
+        else
+        {
+            builder.Services.AddServiceDiscovery();
+            LlmSuite.ServiceDefaults.Metrics.PrometheusEndpoint.AddPrometheusMetrics(builder.Services); // GatewayMetrics' gauges use it
+        }
         builder.AddGatewayServices();
         var app = builder.Build();
-        app.MapDefaultEndpoints();
+        if (serviceDefaults)
+        {
+            app.MapDefaultEndpoints();
+        }
         app.MapGateway();
         await app.StartAsync();
         return (app, Address(app));

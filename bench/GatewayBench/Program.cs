@@ -1,32 +1,17 @@
 // Gateway benchmark: overhead vs direct on a trivial backend, cache-hit latency, and multi-turn latency with
 // cache-aware routing vs round-robin on 2 replicas whose latency models a prefix cache.
-// `dotnet run -c Release --project bench/GatewayBench [-- --requests N]`
+// `dotnet run -c Release --project bench/GatewayBench [-- --requests N [--warm-up SECONDS]]`; multi-turn TTFT on two real InferenceService
+// replicas: `dotnet run -c Release --project bench/GatewayBench -- --real [default|m16|m90]` (from the repository root)
 using System.Diagnostics;
 using System.Text;
 using LlmSuite.GatewayBench;
 
-var requests = args.Length >= 2 && args[0] == "--requests" ? int.Parse(args[1]) : 3000;
-if (args.Length >= 2 && args[0] == "--replicas")
+var requests = args.Length >= 2 && args[0] == "--requests" ? int.Parse(args[1]) : 4000;
+var warmUpSeconds = args.Length >= 4 && args[2] == "--warm-up" ? int.Parse(args[3]) : 20;
+if (args.Length >= 1 && args[0] == "--real")
 {
-    // Real replicas (e.g. two InferenceService processes): time to first streamed token, cache-aware vs round-robin.
-    var urls = args[1].Split(',').Select(u => new Uri(u)).ToArray();
-    var model = args.Length >= 4 && args[2] == "--model" ? args[3] : "default";
-    using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-    var ttft = new Dictionary<string, double>();
-    var round = 0;
-    const int pairs = 3;
-    foreach (var policy in new[] { "warm-up" }.Concat(Enumerable.Repeat(new[] { "RoundRobin", "CacheAware" }, pairs).SelectMany(p => p)))
-    {
-        var (g, ga) = await Hosts.StartGatewayAsync(urls, redis: null, policy == "warm-up" ? "RoundRobin" : policy);
-        var mean = await Measure.MultiTurnTtftAsync(client, ga, model, conversations: 3, turns: 4, salt: $"run{round++}");
-        if (policy != "warm-up")
-        {
-            ttft[policy] = ttft.GetValueOrDefault(policy) + mean / pairs;
-        }
-        Console.WriteLine($"  {policy,-10}: mean TTFT {mean:F1} ms");
-        await g.StopAsync();
-    }
-    Console.WriteLine($"  round-robin / cache-aware mean TTFT: {ttft["RoundRobin"] / ttft["CacheAware"]:F2}x");
+    // Two real InferenceService replicas (child processes): multi-turn TTFT, cache-aware vs round-robin.
+    await RealReplicaBench.RunAsync(args.Length >= 2 ? args[1] : "default", conversations: 5, turns: 10, pairs: 3);
     return;
 }
 var (redisProcess, redis) = Hosts.StartRedis();
@@ -37,19 +22,40 @@ try
     using var http = new HttpClient();
 
     const string plain = """{"model":"tiny","messages":[{"role":"user","content":"hello"}],"temperature":0.7}""";
-    Console.WriteLine($"Overhead on a trivial backend ({requests} sequential requests each, after warm-up):");
-    var directRun = await Measure.SequentialAsync(http, direct, plain, requests);
-    var proxiedRun = await Measure.SequentialAsync(http, proxied, plain, requests);
-    Console.WriteLine($"  direct : {directRun}");
-    Console.WriteLine($"  gateway: {proxiedRun}");
-    Console.WriteLine($"  added p50 {proxiedRun.P50 - directRun.P50:F3} ms, p99 {proxiedRun.P99 - directRun.P99:F3} ms; req/s ratio gateway/direct {proxiedRun.RequestsPerSecond / directRun.RequestsPerSecond:F2}");
-    var concurrentDirect = await Measure.ConcurrentAsync(http, direct, plain, requests, 8);
-    var concurrentProxied = await Measure.ConcurrentAsync(http, proxied, plain, requests, 8);
-    Console.WriteLine($"  8 concurrent: direct {concurrentDirect:F0} req/s, gateway {concurrentProxied:F0} req/s (ratio {concurrentProxied / concurrentDirect:F2})");
+    // Steady state first: the gateway's path (YARP, middleware, HttpClient) needs seconds of load before tiered JIT
+    // has optimized it; a few hundred requests measure the JIT, not the gateway.
+    await Measure.WarmUpAsync(http, [direct, proxied], plain, TimeSpan.FromSeconds(warmUpSeconds));
+    Console.WriteLine($"Overhead on a trivial backend (after {warmUpSeconds} s of warm-up; direct and gateway interleaved in rounds):");
+    var directRun = new List<double>();
+    var proxiedRun = new List<double>();
+    for (var round = 0; round < 4; round++)
+    {
+        directRun.AddRange(await Measure.SequentialAsync(http, direct, plain, requests / 4));
+        proxiedRun.AddRange(await Measure.SequentialAsync(http, proxied, plain, requests / 4));
+    }
+    var (d50, d99) = Measure.Percentiles(directRun);
+    var (g50, g99) = Measure.Percentiles(proxiedRun);
+    Console.WriteLine($"  1 client : direct p50 {d50:F3} ms p99 {d99:F3} ms; gateway p50 {g50:F3} ms p99 {g99:F3} ms; added p50 {g50 - d50:F3} ms, p99 {g99 - d99:F3} ms; req/s ratio {d50 / g50:F2} (by p50)");
+    foreach (var workers in new[] { 1, 8, 32 })
+    {
+        var ratios = new List<double>();
+        var (dr, gr, dc, gc) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+        for (var round = 0; round < 3; round++)
+        {
+            var (directRps, directCpu) = await Measure.ConcurrentAsync(http, direct, plain, requests, workers);
+            var (gatewayRps, gatewayCpu) = await Measure.ConcurrentAsync(http, proxied, plain, requests, workers);
+            dr.Add(directRps);
+            gr.Add(gatewayRps);
+            dc.Add(directCpu);
+            gc.Add(gatewayCpu);
+            ratios.Add(gatewayRps / directRps);
+        }
+        Console.WriteLine($"  {workers,2} concurrent: direct {Measure.Median(dr):F0} req/s ({Measure.Median(dc):F0} us CPU/req), gateway {Measure.Median(gr):F0} req/s ({Measure.Median(gc):F0} us CPU/req); gateway/direct {Measure.Median(ratios):F2} (median of 3 rounds; CPU is the whole bench process: client + gateway + backend)");
+    }
 
     const string deterministic = """{"model":"tiny","messages":[{"role":"user","content":"cache me"}],"temperature":0}""";
-    var hits = await Measure.SequentialAsync(http, proxied, deterministic, requests);
-    Console.WriteLine($"Cache hits through the gateway (Redis): {hits}; vs direct backend p50 ratio {hits.P50 / directRun.P50:F2}");
+    var (h50, h99) = Measure.Percentiles(await Measure.SequentialAsync(http, proxied, deterministic, requests));
+    Console.WriteLine($"Cache hits through the gateway (Redis): p50 {h50:F3} ms, p99 {h99:F3} ms; vs direct backend p50 ratio {h50 / d50:F2}");
     await gateway.StopAsync();
     await backend.StopAsync();
 
@@ -77,35 +83,47 @@ finally
 /// <summary>Latency measurements.</summary>
 internal static class Measure
 {
-    public sealed record Run(double P50, double P99, double RequestsPerSecond)
+    public static async Task WarmUpAsync(HttpClient http, Uri[] targets, string body, TimeSpan duration)
     {
-        public override string ToString() => $"p50 {P50:F3} ms, p99 {P99:F3} ms, {RequestsPerSecond:F0} req/s";
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            foreach (var target in targets)
+            {
+                await ConcurrentAsync(http, target, body, 500, 8);
+                await SequentialAsync(http, target, body, 100);
+            }
+        }
     }
 
-    public static async Task<Run> SequentialAsync(HttpClient http, Uri baseAddress, string body, int count)
+    /// <summary>Latency samples (ms) of <paramref name="count"/> sequential requests.</summary>
+    public static async Task<double[]> SequentialAsync(HttpClient http, Uri baseAddress, string body, int count)
     {
         var uri = new Uri(baseAddress, "/v1/chat/completions");
-        for (var i = 0; i < 200; i++)
-        {
-            await PostAsync(http, uri, body);
-        }
         var samples = new double[count];
-        var total = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
             var start = Stopwatch.GetTimestamp();
             await PostAsync(http, uri, body);
             samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
-        var seconds = total.Elapsed.TotalSeconds;
-        Array.Sort(samples);
-        return new Run(samples[count / 2], samples[(int)(count * 0.99)], count / seconds);
+        return samples;
     }
 
-    public static async Task<double> ConcurrentAsync(HttpClient http, Uri baseAddress, string body, int count, int workers)
+    public static (double P50, double P99) Percentiles(IEnumerable<double> samples)
+    {
+        var sorted = samples.Order().ToArray();
+        return (sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)]);
+    }
+
+    public static double Median(IEnumerable<double> values) => Percentiles(values).P50;
+
+    /// <summary>Requests per second with <paramref name="workers"/> concurrent clients, and process CPU microseconds per request.</summary>
+    public static async Task<(double RequestsPerSecond, double CpuMicrosecondsPerRequest)> ConcurrentAsync(HttpClient http, Uri baseAddress, string body, int count, int workers)
     {
         var uri = new Uri(baseAddress, "/v1/chat/completions");
         var next = -1;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var total = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
         {
@@ -114,7 +132,8 @@ internal static class Measure
                 await PostAsync(http, uri, body);
             }
         }));
-        return count / total.Elapsed.TotalSeconds;
+        var seconds = total.Elapsed.TotalSeconds;
+        return (count / seconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count);
     }
 
     public static async Task<double> MultiTurnAsync(HttpClient http, Uri baseAddress, int conversations, int turns)
@@ -136,43 +155,6 @@ internal static class Measure
                 var start = Stopwatch.GetTimestamp();
                 await PostAsync(http, uri, body);
                 return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            }));
-            latencies.AddRange(times);
-        }
-        return latencies.Average();
-    }
-
-    public static async Task<double> MultiTurnTtftAsync(HttpClient http, Uri baseAddress, string model, int conversations, int turns, string salt)
-    {
-        var uri = new Uri(baseAddress, "/v1/chat/completions");
-        var latencies = new List<double>();
-        var history = Enumerable.Range(0, conversations)
-            .Select(c => new List<object> { new { role = "system", content = $"{salt} conversation {c}. " + string.Concat(Enumerable.Repeat($"Background fact number {c} is important. ", 12)) } })
-            .ToArray();
-        for (var turn = 0; turn < turns; turn++)
-        {
-            var times = await Task.WhenAll(Enumerable.Range(0, conversations).Select(async c =>
-            {
-                history[c].Add(new { role = "user", content = $"Turn {turn}: " + string.Concat(Enumerable.Repeat("tell me more about it please. ", 4)) });
-                var body = System.Text.Json.JsonSerializer.Serialize(new { model, messages = history[c], stream = true, max_tokens = 8, temperature = 0.5 });
-                using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                var start = Stopwatch.GetTimestamp();
-                using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-                response.EnsureSuccessStatusCode();
-                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-                double first = -1;
-                var answer = new StringBuilder();
-                while (await reader.ReadLineAsync() is { } line)
-                {
-                    if (line.StartsWith("data: {", StringComparison.Ordinal) && line.Contains("\"content\"", StringComparison.Ordinal) && first < 0)
-                    {
-                        first = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                    }
-                    answer.Append(line.Length > 0 ? "." : "");
-                }
-                history[c].Add(new { role = "assistant", content = $"answer {turn}" });
-                return first < 0 ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : first;
             }));
             latencies.AddRange(times);
         }

@@ -47,7 +47,7 @@ public sealed class RequestParserTests
     [Fact]
     public void Parse_NotJsonObject_ReturnsNull()
     {
-        Assert.Null(RequestParser.Parse("/v1/completions", "not json"u8, null));
-        Assert.Null(RequestParser.Parse("/v1/completions", "[1,2]"u8, null));
+        Assert.Null(RequestParser.Parse("/v1/completions", "not json"u8.ToArray(), null));
+        Assert.Null(RequestParser.Parse("/v1/completions", "[1,2]"u8.ToArray(), null));
     }
 }

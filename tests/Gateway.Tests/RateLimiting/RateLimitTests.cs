@@ -68,4 +68,35 @@ public sealed class RateLimitTests(RedisFixture redis) : IClassFixture<RedisFixt
         Assert.Equal(10, usage["prompt_tokens"]);
         Assert.Equal(6, usage["completion_tokens"]);
     }
+
+    [Fact]
+    public async Task ChatCompletions_CacheHits_CountAsRequestsButNotTokens()
+    {
+        var key = $"sk-{Guid.NewGuid()}";
+        await using var backend = await FakeBackend.StartAsync("r0");
+        await using var gateway = await GatewayHost.StartAsync([backend.Address], redis.Server.ConnectionString, Key(key, 0, 10), new FixedTimeProvider(Now));
+        using var client = gateway.CreateClient(key);
+        var body = Chat.Body("tiny", false, 0, $"cache me {Guid.NewGuid()}");
+        var caches = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            // 8 tokens on the miss; were hits counted, the third request would find 16 >= 10 tokens spent and get 429
+            using var response = await Chat.PostAsync(client, body);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            caches.Add(response.Headers.GetValues("x-cache").Single());
+            await response.Content.ReadAsStringAsync();
+        }
+        using var other = await Chat.PostAsync(client, Chat.Body("tiny", false, 0, $"another {Guid.NewGuid()}"));
+        using var limited = await Chat.PostAsync(client, Chat.Body("tiny", false, 0, $"and another {Guid.NewGuid()}"));
+        Assert.Equal(["miss", "hit", "hit"], caches);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(2, backend.Requests);
+        using var connection = ConnectionMultiplexer.Connect(redis.Server.ConnectionString);
+        var usage = (await connection.GetDatabase().HashGetAllAsync(RedisRateLimiter.UsageKey(ApiKeyHasher.Hash(key)[..16], "20260102")))
+            .ToDictionary(e => (string)e.Name!, e => (long)e.Value);
+        Assert.Equal(4, usage["requests"]);
+        Assert.Equal(10, usage["prompt_tokens"]);
+        Assert.Equal(6, usage["completion_tokens"]);
+    }
 }

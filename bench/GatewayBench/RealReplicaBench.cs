@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace LlmSuite.GatewayBench;
+
+/// <summary>
+/// Multi-turn TTFT on two real InferenceService replicas behind the gateway: round-robin vs cache-aware, alternating
+/// runs in one process (fresh gateway per run, distinct prompts per run), with the replicas' prefix-cache hit rate and
+/// the gateway's routing decisions as evidence of why.
+/// </summary>
+internal static class RealReplicaBench
+{
+    public static async Task RunAsync(string modelKind, int conversations, int turns, int pairs)
+    {
+        const int SystemWords = 260, UserWords = 24, ReplyTokens = 48;
+        var thinkTime = TimeSpan.FromMilliseconds(1000);
+        var model = InferenceReplicas.ChatModel(modelKind);
+        const long KvBytes = 512L * 1024 * 1024;
+        await using var replicas = await InferenceReplicas.StartAsync(2, model, KvBytes);
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        Console.WriteLine($"Multi-turn TTFT on 2 real InferenceService replicas (model {modelKind}, context 2048, KV {KvBytes >> 20} MiB each, prefix caching on):");
+        Console.WriteLine($"  {conversations} concurrent conversations × {turns} turns; system prompt {SystemWords} words, user {UserWords} words, reply {ReplyTokens} tokens (streamed), think time up to {thinkTime.TotalMilliseconds} ms");
+        var samples = new Dictionary<string, List<TurnSample>> { ["RoundRobin"] = [], ["CacheAware"] = [] };
+        var hits = new Dictionary<string, (double Hits, double Queries)> { ["RoundRobin"] = default, ["CacheAware"] = default };
+        var round = 0;
+        foreach (var policy in new[] { "warm-up" }.Concat(Enumerable.Repeat(new[] { "RoundRobin", "CacheAware" }, pairs).SelectMany(p => p)))
+        {
+            var warmUp = policy == "warm-up";
+            var (gateway, address) = await Hosts.StartGatewayAsync(replicas.Addresses, redis: null, warmUp ? "RoundRobin" : policy);
+            var (hits0, queries0) = await PrefixCacheAsync(http, replicas);
+            var run = await MultiTurnChat.RunAsync(http, address, Path.GetFileName(model), warmUp ? 2 : conversations, warmUp ? 2 : turns,
+                SystemWords, UserWords, ReplyTokens, thinkTime, salt: $"run{round++}");
+            var (hits1, queries1) = await PrefixCacheAsync(http, replicas);
+            var prefixRouted = await InferenceReplicas.ScrapeAsync(http, address, "gateway_routing_decisions", "reason=\"prefix\"");
+            await gateway.StopAsync();
+            await gateway.DisposeAsync();
+            var ttft = run.Select(s => s.TtftMs).Order().ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {policy,-10}: mean TTFT {ttft.Average(),7:F1} ms, p50 {Median(ttft),7:F1} ms; prompt tokens up to {run.Max(s => s.PromptTokens)}; replica prefix-cache hits {(hits1 - hits0) / Math.Max(1, queries1 - queries0):P0} of prompt tokens; prefix-routed {prefixRouted}/{run.Count}"));
+            if (!warmUp)
+            {
+                samples[policy].AddRange(run);
+                hits[policy] = (hits[policy].Hits + hits1 - hits0, hits[policy].Queries + queries1 - queries0);
+            }
+        }
+        var rr = samples["RoundRobin"].Select(s => s.TtftMs).Order().ToArray();
+        var ca = samples["CacheAware"].Select(s => s.TtftMs).Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  all runs  : round-robin mean {rr.Average():F1} ms / p50 {Median(rr):F1} ms (prefix-cache hits {hits["RoundRobin"].Hits / hits["RoundRobin"].Queries:P0}); cache-aware mean {ca.Average():F1} ms / p50 {Median(ca):F1} ms (hits {hits["CacheAware"].Hits / hits["CacheAware"].Queries:P0})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  round-robin / cache-aware TTFT: mean {rr.Average() / ca.Average():F2}x, p50 {Median(rr) / Median(ca):F2}x"));
+    }
+
+    private static async Task<(double Hits, double Queries)> PrefixCacheAsync(HttpClient http, InferenceReplicas replicas)
+    {
+        double hits = 0, queries = 0;
+        foreach (var address in replicas.Addresses)
+        {
+            hits += await InferenceReplicas.ScrapeAsync(http, address, "vllm:prefix_cache_hits");
+            queries += await InferenceReplicas.ScrapeAsync(http, address, "vllm:prefix_cache_queries");
+        }
+        return (hits, queries);
+    }
+
+    private static double Median(double[] sorted) => sorted[sorted.Length / 2];
+}
