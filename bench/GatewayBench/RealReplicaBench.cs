@@ -31,11 +31,12 @@ internal static class RealReplicaBench
                 SystemWords, UserWords, ReplyTokens, thinkTime, salt: $"run{round++}");
             var (hits1, queries1) = await PrefixCacheAsync(http, replicas);
             var prefixRouted = await InferenceReplicas.ScrapeAsync(http, address, "gateway_routing_decisions", "reason=\"prefix\"");
+            var balanced = await InferenceReplicas.ScrapeAsync(http, address, "gateway_routing_decisions", "reason=\"balance\"");
             await gateway.StopAsync();
             await gateway.DisposeAsync();
             var ttft = run.Select(s => s.TtftMs).Order().ToArray();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {policy,-10}: mean TTFT {ttft.Average(),7:F1} ms, p50 {Median(ttft),7:F1} ms; prompt tokens up to {run.Max(s => s.PromptTokens)}; replica prefix-cache hits {(hits1 - hits0) / Math.Max(1, queries1 - queries0):P0} of prompt tokens; prefix-routed {prefixRouted}/{run.Count}"));
+                $"  {policy,-10}: mean TTFT {ttft.Average(),7:F1} ms, p50 {Median(ttft),7:F1} ms; prompt tokens up to {run.Max(s => s.PromptTokens)}; replica prefix-cache hits {(hits1 - hits0) / Math.Max(1, queries1 - queries0):P0} of prompt tokens; routed by prefix {prefixRouted}, by balance {balanced} of {run.Count}"));
             if (!warmUp)
             {
                 samples[policy].AddRange(run);

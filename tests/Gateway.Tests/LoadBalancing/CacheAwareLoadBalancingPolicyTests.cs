@@ -1,7 +1,9 @@
+using System.Text;
 using LlmSuite.Gateway.LoadBalancing;
 using LlmSuite.Gateway.Metrics;
 using LlmSuite.Gateway.Models;
 using LlmSuite.Gateway.Routing;
+using LlmSuite.Gateway.Tests.TestHost;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Model;
@@ -81,6 +83,39 @@ public sealed class CacheAwareLoadBalancingPolicyTests
         var cluster = new ClusterState("inference");
         var first = policy.PickDestination(Request("first", "conv-1"), cluster, replicas);
         Assert.Same(first, policy.PickDestination(Request("completely different", "conv-1"), cluster, replicas));
+    }
+
+    [Fact]
+    public void PickDestination_ParsedChatBodiesGrowingTurnByTurn_EachTurnGoesToThePreviousTurnsReplica()
+    {
+        var (policy, replicas) = Create();
+        var cluster = new ClusterState("inference");
+        var homes = new Dictionary<string, DestinationState>();
+        string[] conversations = ["a", "b"];
+        for (var turn = 1; turn <= 8; turn++)
+        {
+            foreach (var name in conversations)
+            {
+                // The real request bodies: system prompt, then user/assistant turns; each turn extends the previous one.
+                var users = Enumerable.Range(0, turn).Select(t => $"conversation {name} question {t}").ToArray();
+                var body = Chat.Body($"System prompt of {name}. " + new string('s', 400), "m", true, 0.7, users);
+                body.Remove("model"); // the test's destinations have no model catalog
+                var json = Encoding.UTF8.GetBytes(body.ToJsonString());
+                var context = new DefaultHttpContext();
+                context.Features.Set(RequestParser.Parse("/v1/chat/completions", json, null)!);
+                var pick = policy.PickDestination(context, cluster, replicas)!;
+                if (homes.TryGetValue(name, out var home))
+                {
+                    Assert.Same(home, pick);
+                }
+                else
+                {
+                    homes[name] = pick;
+                    pick.ConcurrentRequestCount++; // a is in flight when b starts: b goes to the other replica
+                }
+            }
+        }
+        Assert.NotSame(homes["a"], homes["b"]);
     }
 
     [Fact]
