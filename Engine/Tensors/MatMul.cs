@@ -21,7 +21,7 @@ public static partial class MatMul
     internal static unsafe void Forward(ReadOnlySpan<float> x /*[m, k]*/, int m, WeightMatrix w /*[n, k]*/, ReadOnlySpan<float> bias /*[n] or empty*/, Span<float> y /*[m, n]*/, SimdWidth width)
     {
         Simd.Require(width);
-        Validate(x, m, w, bias, y, "");
+        Validate(x, m, w, bias, y, "w", "bias", "y");
         if (m == 0)
         {
             return;
@@ -76,11 +76,11 @@ public static partial class MatMul
             }
             return;
         }
-        Validate(x, m, w0, b0, y0, "0");
-        Validate(x, m, w1, b1, y1, "1");
+        Validate(x, m, w0, b0, y0, "w0", "b0", "y0");
+        Validate(x, m, w1, b1, y1, "w1", "b1", "y1");
         if (count == 3)
         {
-            Validate(x, m, w2!, b2, y2, "2");
+            Validate(x, m, w2!, b2, y2, "w2", "b2", "y2");
         }
         if (y0.Overlaps(y1) || (count == 3 && (y2.Overlaps(y0) || y2.Overlaps(y1))))
         {
@@ -125,9 +125,10 @@ public static partial class MatMul
         }
     }
 
-    private static void Validate(ReadOnlySpan<float> x /*[m, k]*/, int m, WeightMatrix w /*[n, k]*/, ReadOnlySpan<float> bias, Span<float> y /*[m, n]*/, string suffix)
+    /// <summary>Argument checks; the parameter names are literals so a valid call allocates nothing.</summary>
+    private static void Validate(ReadOnlySpan<float> x /*[m, k]*/, int m, WeightMatrix w /*[n, k]*/, ReadOnlySpan<float> bias, Span<float> y /*[m, n]*/, string wName, string biasName, string yName)
     {
-        ArgumentNullException.ThrowIfNull(w, "w" + suffix);
+        ArgumentNullException.ThrowIfNull(w, wName);
         int n = w.Rows, k = w.Cols;
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         if (x.Length != (long)m * k)
@@ -136,15 +137,15 @@ public static partial class MatMul
         }
         if (y.Length != (long)m * n)
         {
-            throw new ArgumentException($"y{suffix} holds {y.Length} floats but [m={m}, n={n}] needs {(long)m * n}", "y" + suffix);
+            throw new ArgumentException($"{yName} holds {y.Length} floats but [m={m}, n={n}] needs {(long)m * n}", yName);
         }
         if (!bias.IsEmpty && bias.Length != n)
         {
-            throw new ArgumentException($"bias{suffix} holds {bias.Length} floats but the weight has n={n} rows (pass an empty span for no bias)", "bias" + suffix);
+            throw new ArgumentException($"{biasName} holds {bias.Length} floats but the weight has n={n} rows (pass an empty span for no bias)", biasName);
         }
         if (y.Overlaps(x) || y.Overlaps(bias))
         {
-            throw new ArgumentException("y must not overlap x or bias: MatMul reads x while other threads write y", "y" + suffix);
+            throw new ArgumentException($"{yName} must not overlap x or {biasName}: MatMul reads x while other threads write {yName}", yName);
         }
     }
 
