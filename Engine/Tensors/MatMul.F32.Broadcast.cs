@@ -143,17 +143,30 @@ public static partial class MatMul
         }
     }
 
-    /// <summary>y[i, nc + r] = yᵀ[r, i] + bias[nc + r] for r &lt; rows, i &lt; m.</summary>
+    /// <summary>
+    /// y[i, nc + r] = yᵀ[r, i] + bias[nc + r] for r &lt; rows, i &lt; m: row by row of y, so the writes to memory are
+    /// contiguous and the strided reads hit the L1-resident columns of the yᵀ scratch.
+    /// </summary>
     private static unsafe void StoreTransposed(in Args a, float* yT /*[rows, mPad]*/, nint mPad, int nc, int rows)
     {
-        for (int r = 0; r < rows; r++)
+        float* bias = a.Bias == null ? null : a.Bias + nc;
+        for (int i = 0; i < a.M; i++)
         {
-            float b = a.Bias == null ? 0f : a.Bias[nc + r];
-            float* src = yT + r * mPad;
-            float* dst = a.Y + nc + r;
-            for (int i = 0; i < a.M; i++)
+            float* dst = a.Y + (nint)i * a.N + nc;
+            float* src = yT + i;
+            if (bias == null)
             {
-                dst[(nint)i * a.N] = src[i] + b;
+                for (int r = 0; r < rows; r++)
+                {
+                    dst[r] = src[r * mPad];
+                }
+            }
+            else
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    dst[r] = src[r * mPad] + bias[r];
+                }
             }
         }
     }
