@@ -35,6 +35,11 @@ internal sealed unsafe class MappedFile : IDisposable
             throw new NotSupportedException("model files are little-endian; big-endian hosts are not supported");
         }
         var info = new FileInfo(path);
+        if (info.LinkTarget != null)
+        {
+            // a Hugging Face cache snapshot links every file to a blob: map (and measure) the file, not the link
+            info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+        }
         if (!info.Exists)
         {
             throw new FileNotFoundException($"model file not found: {path}", path);
