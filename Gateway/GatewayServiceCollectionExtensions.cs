@@ -20,11 +20,9 @@ public static class GatewayServiceCollectionExtensions
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        // Per-request Information logs (YARP's "Proxying to …" / "Received … response", ASP.NET Core's request
-        // start/finish and endpoint lines) cost more CPU than the proxying itself; more specific categories in the
-        // Logging configuration section still apply.
-        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Per-request Information logs (YARP's "Proxying to …" / "Received … response"; ASP.NET Core's are quieted by
+        // the service defaults) cost more CPU than the proxying itself; the Logging configuration can turn them on.
+        builder.QuietFrameworkLogs("Yarp");
         services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.SectionName));
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<GatewayMetrics>();

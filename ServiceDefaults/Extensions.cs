@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -45,10 +46,25 @@ public static class Extensions
     public static TBuilder AddBasicServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
+        builder.QuietFrameworkLogs("Microsoft.AspNetCore");
         builder.AddDefaultHealthChecks();
         builder.Services.AddPrometheusMetrics();
         builder.Services.AddServiceDiscovery();
         builder.Services.AddRequestIds();
+        return builder;
+    }
+
+    /// <summary>
+    /// Per-request Information logs of a framework category (request start/finish, endpoint, result lines: several per
+    /// request, and the gateway polls every replica's /v1/models) at Warning, unless the Logging configuration names
+    /// the category itself (e.g. <c>Logging__LogLevel__Microsoft.AspNetCore=Information</c> turns them back on).
+    /// </summary>
+    public static TBuilder QuietFrameworkLogs<TBuilder>(this TBuilder builder, string category) where TBuilder : IHostApplicationBuilder
+    {
+        if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+        {
+            builder.Logging.AddFilter(category, LogLevel.Warning);
+        }
         return builder;
     }
 
