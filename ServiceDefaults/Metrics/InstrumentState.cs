@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Text;
 
 namespace LlmSuite.ServiceDefaults.Metrics;
 
@@ -16,9 +15,10 @@ internal sealed class InstrumentState
     }
 
     [ThreadStatic]
-    private static StringBuilder? t_keyBuilder;
+    private static char[]? t_key;
 
     private readonly ConcurrentDictionary<string, MetricSeries> _series = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MetricSeries>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly Aggregation _aggregation;
     private readonly double[]? _bounds;
 
@@ -28,6 +28,7 @@ internal sealed class InstrumentState
         Type = type;
         _aggregation = aggregation;
         _bounds = bounds;
+        _bySpan = _series.GetAlternateLookup<ReadOnlySpan<char>>();
         Name = PrometheusNaming.MetricName(instrument.Name, instrument.Unit, type);
     }
 
@@ -102,20 +103,24 @@ internal sealed class InstrumentState
         }
     }
 
+    /// <summary>
+    /// The series of a tag set. A known series is found through a key written into a per-thread buffer (tag values
+    /// formatted in place), so a measurement allocates nothing; a new series allocates its key and labels once.
+    /// </summary>
     private MetricSeries GetSeries(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         if (tags.IsEmpty)
         {
             return _series.GetOrAdd("", static (_, bounds) => new MetricSeries([], bounds), _bounds);
         }
-        var sb = t_keyBuilder ??= new StringBuilder(128);
-        sb.Clear();
-        foreach (var tag in tags)
+        var buffer = t_key ??= new char[256];
+        int length;
+        while (!TryWriteKey(tags, buffer, out length))
         {
-            sb.Append(tag.Key).Append('\u0002').Append(Convert.ToString(tag.Value, CultureInfo.InvariantCulture)).Append('\u0001');
+            buffer = t_key = new char[buffer.Length * 2];
         }
-        var key = sb.ToString();
-        if (_series.TryGetValue(key, out var existing))
+        ReadOnlySpan<char> key = buffer.AsSpan(0, length);
+        if (_bySpan.TryGetValue(key, out var existing))
         {
             return existing;
         }
@@ -125,6 +130,58 @@ internal sealed class InstrumentState
             labels[i] = new(PrometheusNaming.LabelName(tags[i].Key), Convert.ToString(tags[i].Value, CultureInfo.InvariantCulture) ?? "");
         }
         Array.Sort(labels, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        return _series.GetOrAdd(key, new MetricSeries(labels, _bounds));
+        return _series.GetOrAdd(key.ToString(), new MetricSeries(labels, _bounds));
+    }
+
+    /// <summary>key = (name \u0002 value \u0001)* with values formatted invariantly; false when the buffer is too small.</summary>
+    private static bool TryWriteKey(ReadOnlySpan<KeyValuePair<string, object?>> tags, Span<char> buffer, out int length)
+    {
+        length = 0;
+        foreach (var tag in tags)
+        {
+            if (!Append(buffer, ref length, tag.Key) || !Append(buffer, ref length, "\u0002"))
+            {
+                return false;
+            }
+            switch (tag.Value)
+            {
+                case null:
+                    break;
+                case string text:
+                    if (!Append(buffer, ref length, text))
+                    {
+                        return false;
+                    }
+                    break;
+                case ISpanFormattable formattable:
+                    if (!formattable.TryFormat(buffer[length..], out int written, default, CultureInfo.InvariantCulture))
+                    {
+                        return false;
+                    }
+                    length += written;
+                    break;
+                default:
+                    if (!Append(buffer, ref length, Convert.ToString(tag.Value, CultureInfo.InvariantCulture)))
+                    {
+                        return false;
+                    }
+                    break;
+            }
+            if (!Append(buffer, ref length, "\u0001"))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool Append(Span<char> buffer, ref int length, ReadOnlySpan<char> text)
+    {
+        if (!text.TryCopyTo(buffer[length..]))
+        {
+            return false;
+        }
+        length += text.Length;
+        return true;
     }
 }
