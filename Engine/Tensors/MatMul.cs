@@ -84,7 +84,7 @@ public static partial class MatMul
         }
         if (y0.Overlaps(y1) || (count == 3 && (y2.Overlaps(y0) || y2.Overlaps(y1))))
         {
-            throw new ArgumentException("the outputs of a fused product must not overlap each other", nameof(y1));
+            throw new ArgumentException("the outputs of a fused product must not overlap each other", y0.Overlaps(y1) ? nameof(y1) : nameof(y2));
         }
         if (m == 0)
         {
