@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LlmSuite.Gateway.Auth;
 using LlmSuite.Gateway.Metrics;
 using LlmSuite.Gateway.Models;
+using LlmSuite.Gateway.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
@@ -12,7 +13,8 @@ namespace LlmSuite.Gateway.Caching;
 /// Answers a repeated deterministic generation request from the cache (<c>x-cache: hit</c>, the replica is not
 /// called) or forwards it and stores a complete 200 answer (<c>x-cache: miss</c>). A streamed answer is stored as the
 /// stream it was and replayed as the same valid SSE/NDJSON. <c>Cache-Control: no-cache</c> skips the lookup (the
-/// fresh answer is stored). Non-deterministic requests are not touched (no header).
+/// fresh answer is stored). Non-deterministic requests are not touched (no header). When the key's token budget is
+/// spent (<see cref="CacheOnlyFeature"/>) only a hit is answered; everything else gets the limiter's 429.
 /// </summary>
 internal sealed class PromptCacheMiddleware(RequestDelegate next, IPromptCache cache, IOptionsMonitor<GatewayOptions> options, GatewayMetrics metrics)
 {
@@ -23,15 +25,16 @@ internal sealed class PromptCacheMiddleware(RequestDelegate next, IPromptCache c
     {
         var request = context.Features.Get<GatewayRequest>();
         var settings = options.CurrentValue.Cache;
+        var cacheOnly = context.Features.Get<CacheOnlyFeature>(); // token budget spent: answer hits, refuse the rest
         if (request is null || !request.Deterministic || !settings.Enabled || !GatewayPaths.IsGeneration(context.Request.Path))
         {
-            await next(context);
+            await (cacheOnly is null ? next(context) : cacheOnly.RejectAsync(context));
             return;
         }
         if (!cache.IsAvailable)
         {
             metrics.CacheLookup("bypass");
-            await next(context);
+            await (cacheOnly is null ? next(context) : cacheOnly.RejectAsync(context));
             return;
         }
         var tenant = context.Features.Get<ApiKeyIdentity>()?.Tenant ?? ApiKeyIdentity.Anonymous.Tenant;
@@ -55,6 +58,11 @@ internal sealed class PromptCacheMiddleware(RequestDelegate next, IPromptCache c
             }
         }
         metrics.CacheLookup(noCache ? "bypass" : "miss");
+        if (cacheOnly is not null)
+        {
+            await cacheOnly.RejectAsync(context);
+            return;
+        }
         context.Response.Headers[Header] = "miss";
         var original = context.Response.Body;
         var capture = new CaptureStream(original, settings.MaxEntryBytes);

@@ -9,7 +9,8 @@ namespace LlmSuite.Gateway.RateLimiting;
 /// <summary>
 /// Applies the key's limits to the generation paths: 429 with <c>Retry-After</c> and <c>x-ratelimit-*</c> headers
 /// (OpenAI's names), or 503 when Redis is down and limits fail closed. After the response, records token usage;
-/// a prompt-cache hit counts as a request but adds no tokens (it cost no compute).
+/// a prompt-cache hit counts as a request but adds no tokens (it cost no compute), and is still answered when only
+/// the token budget is spent (<see cref="CacheOnlyFeature"/>).
 /// </summary>
 internal sealed class RateLimitMiddleware(RequestDelegate next, RedisRateLimiter limiter, GatewayMetrics metrics)
 {
@@ -25,17 +26,30 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RedisRateLimiter
         WriteHeaders(context.Response, decision);
         if (!decision.Allowed)
         {
-            metrics.RateLimited();
             if (!decision.Checked)
             {
+                metrics.RateLimited();
                 await OpenAiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
                     "Rate limits cannot be checked (Redis unavailable) and are configured to fail closed.", "server_error", "rate_limit_unavailable");
                 return;
             }
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(decision.Reset.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            await OpenAiError.WriteAsync(context, StatusCodes.Status429TooManyRequests,
-                $"Rate limit reached for this API key: {decision.RequestLimit} requests/min, {decision.TokenLimit} tokens/min.",
-                "requests", "rate_limit_exceeded");
+            if (decision.TokensOnly)
+            {
+                // the token budget is spent but not the request budget: a prompt-cache hit (no tokens) is still answered
+                var cacheOnly = new CacheOnlyFeature(c => RejectAsync(c, decision));
+                context.Features.Set(cacheOnly);
+                await next(context);
+                if (cacheOnly.Rejected)
+                {
+                    await limiter.ReleaseRequestAsync(identity);
+                }
+                else if (context.Response.Headers[PromptCacheMiddleware.Header] == "hit")
+                {
+                    await limiter.RecordUsageAsync(identity, 0, 0);
+                }
+                return;
+            }
+            await RejectAsync(context, decision);
             return;
         }
         var original = context.Response.Body;
@@ -61,6 +75,15 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RedisRateLimiter
         }
         var (prompt, completion) = UsageReader.Read(capture.Captured.Span, context.Response.ContentType);
         await limiter.RecordUsageAsync(identity, prompt, completion);
+    }
+
+    private Task RejectAsync(HttpContext context, RateLimitDecision decision)
+    {
+        metrics.RateLimited();
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(decision.Reset.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return OpenAiError.WriteAsync(context, StatusCodes.Status429TooManyRequests,
+            $"Rate limit reached for this API key: {decision.RequestLimit} requests/min, {decision.TokenLimit} tokens/min.",
+            decision.TokensOnly ? "tokens" : "requests", "rate_limit_exceeded");
     }
 
     private static void WriteHeaders(HttpResponse response, RateLimitDecision d)

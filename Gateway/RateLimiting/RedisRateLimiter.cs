@@ -13,17 +13,22 @@ namespace LlmSuite.Gateway.RateLimiting;
 public sealed class RedisRateLimiter(RedisConnection redis, IOptionsMonitor<GatewayOptions> options, TimeProvider time)
 {
     // KEYS[1] requests counter, KEYS[2] tokens counter; ARGV[1] request limit (0 = none), ARGV[2] token limit, ARGV[3] ttl ms.
+    // Returns {allowed, requests, tokens, reason}: reason 1 = request limit (not counted), 2 = token budget only (counted,
+    // so a prompt-cache hit can still be answered within the request limit; released otherwise).
     private const string CheckScript = """
         local requests = redis.call('INCR', KEYS[1])
         if requests == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
         local tokens = tonumber(redis.call('GET', KEYS[2]) or '0')
         local rpm = tonumber(ARGV[1])
         local tpm = tonumber(ARGV[2])
-        if (rpm > 0 and requests > rpm) or (tpm > 0 and tokens >= tpm) then
+        if rpm > 0 and requests > rpm then
           redis.call('DECR', KEYS[1])
-          return {0, requests - 1, tokens}
+          return {0, requests - 1, tokens, 1}
         end
-        return {1, requests, tokens}
+        if tpm > 0 and tokens >= tpm then
+          return {0, requests, tokens, 2}
+        end
+        return {1, requests, tokens, 0}
         """;
 
     private const string UsageScript = """
@@ -50,14 +55,21 @@ public sealed class RedisRateLimiter(RedisConnection redis, IOptionsMonitor<Gate
         var (ok, result) = await redis.TryAsync(async db => (RedisResult[])(await db.ScriptEvaluateAsync(CheckScript,
             [RequestsKey(identity, window), TokensKey(identity, window)],
             [rpm, tpm, (long)(reset.TotalMilliseconds + 5000)]))!, []);
-        if (!ok || result.Length != 3)
+        if (!ok || result.Length != 4)
         {
             return new RateLimitDecision(options.CurrentValue.RateLimiting.FailOpen, rpm, rpm, tpm, tpm, reset, false);
         }
         var allowed = (int)result[0] == 1;
         var requests = (long)result[1];
         var tokens = (long)result[2];
-        return new RateLimitDecision(allowed, rpm, Math.Max(0, rpm - requests), tpm, Math.Max(0, tpm - tokens), reset, true);
+        return new RateLimitDecision(allowed, rpm, Math.Max(0, rpm - requests), tpm, Math.Max(0, tpm - tokens), reset, true, (int)result[3] == 2);
+    }
+
+    /// <summary>Uncounts a request that a <see cref="RateLimitDecision.TokensOnly"/> check counted but that was refused.</summary>
+    public async Task ReleaseRequestAsync(ApiKeyIdentity identity)
+    {
+        var (window, _) = CurrentWindow();
+        await redis.TryAsync(db => db.StringDecrementAsync(RequestsKey(identity, window)), 0L);
     }
 
     /// <summary>Adds the response's tokens to the key's window and daily usage.</summary>

@@ -99,4 +99,46 @@ public sealed class RateLimitTests(RedisFixture redis) : IClassFixture<RedisFixt
         Assert.Equal(10, usage["prompt_tokens"]);
         Assert.Equal(6, usage["completion_tokens"]);
     }
+
+    [Fact]
+    public async Task ChatCompletions_TokenBudgetSpent_CacheHitStillAnsweredOthers429()
+    {
+        var key = $"sk-{Guid.NewGuid()}";
+        await using var backend = await FakeBackend.StartAsync("r0");
+        await using var gateway = await GatewayHost.StartAsync([backend.Address], redis.Server.ConnectionString, Key(key, 5, 10), new FixedTimeProvider(Now));
+        using var client = gateway.CreateClient(key);
+        var cached = Chat.Body("tiny", false, 0, $"cache me {Guid.NewGuid()}");
+        using var miss = await Chat.PostAsync(client, cached);                                            // 8 tokens
+        await miss.Content.ReadAsStringAsync();
+        using var spend = await Chat.PostAsync(client, Chat.Body("tiny", false, 0, $"spend {Guid.NewGuid()}")); // 16 >= 10
+        await spend.Content.ReadAsStringAsync();
+
+        using var hit = await Chat.PostAsync(client, cached);
+        using var fresh = await Chat.PostAsync(client, Chat.Body("tiny", false, 0, $"fresh {Guid.NewGuid()}"));
+        using var sampled = await Chat.PostAsync(client, Chat.Body("tiny", false, null, "not cacheable"));
+
+        Assert.Equal(HttpStatusCode.OK, hit.StatusCode);
+        Assert.Equal("hit", hit.Headers.GetValues("x-cache").Single());
+        Assert.Equal(HttpStatusCode.TooManyRequests, fresh.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(40), fresh.Headers.RetryAfter?.Delta);
+        using var json = JsonDocument.Parse(await fresh.Content.ReadAsStringAsync());
+        Assert.Equal("tokens", json.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.TooManyRequests, sampled.StatusCode);
+        Assert.Equal(2, backend.Requests);
+        using var connection = ConnectionMultiplexer.Connect(redis.Server.ConnectionString);
+        var db = connection.GetDatabase();
+        var usage = (await db.HashGetAllAsync(RedisRateLimiter.UsageKey(ApiKeyHasher.Hash(key)[..16], "20260102")))
+            .ToDictionary(e => (string)e.Name!, e => (long)e.Value);
+        Assert.Equal(3, usage["requests"]);                 // two misses and the hit; the refused two are not counted
+        Assert.Equal(16, usage["prompt_tokens"] + usage["completion_tokens"]);
+        // the request window counts the same three: two more fit under 5 requests/min (the hit again, twice), the third does not
+        for (var i = 0; i < 2; i++)
+        {
+            using var again = await Chat.PostAsync(client, cached);
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+        using var over = await Chat.PostAsync(client, cached);
+        Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
+        Assert.Equal("0", over.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+    }
 }
