@@ -6,8 +6,8 @@ namespace LlmSuite.Engine.Tensors;
 
 public static partial class MatMul
 {
-    /// <summary>Rows of x from which the Vector512 broadcast GEMM (64 x rows per register tile) beats the 6×4 dot tiles.</summary>
-    internal const int BroadcastGemmMinM = 32;
+    /// <summary>Rows of x from which the Vector512 broadcast GEMM (32 or 64 x rows per register tile) beats the 6×4 dot tiles (measured: the 8×32 tile at m = 16 is half empty and no faster).</summary>
+    internal const int BroadcastGemmMinM = 24;
 
     /// <summary>k per block of the broadcast GEMM: the packed xᵀ block [BcKBlock, 64] is 32 KiB and stays in L1.</summary>
     private const int BcKBlock = 128;
@@ -18,8 +18,14 @@ public static partial class MatMul
     /// <summary>x rows per packed xᵀ column block: 4 Vector512.</summary>
     private const int BcMBlock = 64;
 
-    /// <summary>Weight rows per register tile.</summary>
+    /// <summary>Weight rows per register tile: 6 with 64-wide x blocks, 8 with 32-wide ones (m ≤ 32).</summary>
     private const int BcNr = 6;
+
+    /// <summary>The taller weight-row tile (scratch rows past a chunk).</summary>
+    private const int BcNrMax = 8;
+
+    /// <summary>Width of the packed x blocks for m rows of x: 32 up to 32 rows (8×32 tile), else 64 (6×64 tile).</summary>
+    private static int XBlock(int m) => m <= 32 ? 32 : BcMBlock;
 
     [ThreadStatic]
     private static NativeBuffer? t_bcX;
@@ -30,7 +36,7 @@ public static partial class MatMul
     [ThreadStatic]
     private static NativeBuffer? t_bcZero;
 
-    /// <summary>Whether rows of x on this width take the broadcast GEMM (F32 compute on Vector512, m ≥ 32).</summary>
+    /// <summary>Whether rows of x on this width take the broadcast GEMM (F32 compute on Vector512, m ≥ BroadcastGemmMinM).</summary>
     internal static bool UsesBroadcastGemm(int m, SimdWidth width)
         => m >= BroadcastGemmMinM && Simd.ForFloat(width) == SimdWidth.Vector512;
 
@@ -41,9 +47,10 @@ public static partial class MatMul
     /// </summary>
     internal static unsafe Args PackForBroadcast(in Args a)
     {
-        int mBlocks = (a.M + BcMBlock - 1) / BcMBlock;
+        int xb = XBlock(a.M);
+        int mBlocks = (a.M + xb - 1) / xb;
         nint kPad = KPad(a.K);
-        long floats = mBlocks * kPad * BcMBlock;
+        long floats = mBlocks * kPad * xb;
         if (t_bcX == null || t_bcX.Bytes < floats * sizeof(float))
         {
             t_bcX?.Dispose();
@@ -53,20 +60,20 @@ public static partial class MatMul
         float** src = stackalloc float*[BcMBlock];
         for (int mb = 0; mb < mBlocks; mb++)
         {
-            int rows = Math.Min(BcMBlock, a.M - mb * BcMBlock);
+            int rows = Math.Min(xb, a.M - mb * xb);
             for (int i = 0; i < rows; i++)
             {
-                src[i] = a.X + (nint)(mb * BcMBlock + i) * a.K;
+                src[i] = a.X + (nint)(mb * xb + i) * a.K;
             }
             // column-major walk: the 64 source lines stay in L1 for 16 columns, the destination is written in order
-            float* d = xT + mb * kPad * BcMBlock;
-            for (nint c = 0; c < a.K; c++, d += BcMBlock)
+            float* d = xT + mb * kPad * xb;
+            for (nint c = 0; c < a.K; c++, d += xb)
             {
                 for (int i = 0; i < rows; i++)
                 {
                     d[i] = src[i][c];
                 }
-                for (int i = rows; i < BcMBlock; i++)
+                for (int i = rows; i < xb; i++)
                 {
                     d[i] = 0f;
                 }
@@ -81,7 +88,8 @@ public static partial class MatMul
     /// Prefill GEMM on F32 weights with Vector512 (m ≥ BroadcastGemmMinM), computed as yᵀ = W · xᵀ over the packed
     /// xᵀ (<see cref="PackForBroadcast"/>): the 6×4 register tile (24 zmm accumulators = 6 weight rows × 64 x rows)
     /// loads 4 xᵀ vectors and broadcasts 6 weight scalars per k, so each weight element is read once per 64 x rows
-    /// with no horizontal sums, and the next 6 weight rows are prefetched while these are multiplied. Partial sums
+    /// with no horizontal sums, and the next 6 weight rows are prefetched while these are multiplied; 24-32 rows of x
+    /// (decode batches) use an 8-row tile over 32-wide blocks (<see cref="Kernel8x32"/>). Partial sums
     /// live in a per-thread yᵀ scratch [rows, mPad] (L2) and are transposed into y (plus bias) once per weight chunk.
     /// No allocation after the scratch has grown to the largest m.
     /// </summary>
@@ -104,8 +112,9 @@ public static partial class MatMul
     /// <summary>The calling thread's yᵀ scratch for up to <paramref name="rows"/> weight rows (+ one tile) × mPad.</summary>
     private static unsafe float* BroadcastScratch(int m, int rows, out nint mPad)
     {
-        mPad = (m + BcMBlock - 1) / BcMBlock * BcMBlock;
-        long floats = (rows + BcNr) * mPad;
+        int xb = XBlock(m);
+        mPad = (m + xb - 1) / xb * xb;
+        long floats = (rows + BcNrMax) * mPad;
         if (t_bcY == null || t_bcY.Bytes < floats * sizeof(float))
         {
             t_bcY?.Dispose();
@@ -126,19 +135,28 @@ public static partial class MatMul
     /// </summary>
     private static unsafe void BroadcastKBlock(in Args p, int c0, int kc, float* w /*[rows, ldw] from column c0*/, nint ldw, int rows, float* yT /*[rows, mPad]*/, nint mPad)
     {
-        float** r = stackalloc float*[BcNr];
+        float** r = stackalloc float*[BcNrMax];
         float* zero = (float*)t_bcZero!.Pointer;
         nint kPad = KPad(p.K);
-        for (int mb = 0; mb < mPad / BcMBlock; mb++)
+        int xw = XBlock(p.M);
+        int nr = xw == BcMBlock ? BcNr : BcNrMax;
+        for (int mb = 0; mb < mPad / xw; mb++)
         {
-            float* xb = p.XPacked + mb * kPad * BcMBlock + (nint)c0 * BcMBlock;
-            for (int j = 0; j < rows; j += BcNr)
+            float* xb = p.XPacked + mb * kPad * xw + (nint)c0 * xw;
+            for (int j = 0; j < rows; j += nr)
             {
-                for (int i = 0; i < BcNr; i++)
+                for (int i = 0; i < nr; i++)
                 {
                     r[i] = j + i < rows ? w + (j + i) * ldw : zero;
                 }
-                Kernel6x64(xb, r, kc, yT + j * mPad + mb * BcMBlock, mPad, c0 == 0, BcNr * ldw);
+                if (nr == BcNr)
+                {
+                    Kernel6x64(xb, r, kc, yT + j * mPad + mb * xw, mPad, c0 == 0, nr * ldw);
+                }
+                else
+                {
+                    Kernel8x32(xb, r, kc, yT + j * mPad + mb * xw, mPad, c0 == 0, nr * ldw);
+                }
             }
         }
     }
@@ -224,6 +242,71 @@ public static partial class MatMul
         StoreT(yT + 3 * ldy, first, c30, c31, c32, c33);
         StoreT(yT + 4 * ldy, first, c40, c41, c42, c43);
         StoreT(yT + 5 * ldy, first, c50, c51, c52, c53);
+    }
+
+    /// <summary>
+    /// yᵀ[8 weight rows, 32 x rows] (row stride ldy) = (first ? 0 : yᵀ) + Σ_c w_r[c] · xᵀ[c, 0..32): the tile for
+    /// 16 ≤ m ≤ 32 (decode batches): 16 zmm accumulators, 2 xᵀ loads and 8 weight broadcasts per k, the next tile's
+    /// rows prefetched every 16 k.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
+    private static unsafe void Kernel8x32(float* xT /*[kc, 32]*/, float** w /*8 rows, [kc] each*/, int kc, float* yT /*[8, ldy]*/, nint ldy, bool first, nint ahead)
+    {
+        var c0a = Vector512<float>.Zero; var c0b = c0a;
+        var c1a = c0a; var c1b = c0a;
+        var c2a = c0a; var c2b = c0a;
+        var c3a = c0a; var c3b = c0a;
+        var c4a = c0a; var c4b = c0a;
+        var c5a = c0a; var c5b = c0a;
+        var c6a = c0a; var c6b = c0a;
+        var c7a = c0a; var c7b = c0a;
+        float* w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7];
+        for (nint line = 0; line < kc; line += 16)
+        {
+            Sse.Prefetch0(w0 + line + ahead); Sse.Prefetch0(w1 + line + ahead); Sse.Prefetch0(w2 + line + ahead); Sse.Prefetch0(w3 + line + ahead);
+            Sse.Prefetch0(w4 + line + ahead); Sse.Prefetch0(w5 + line + ahead); Sse.Prefetch0(w6 + line + ahead); Sse.Prefetch0(w7 + line + ahead);
+            nint end = Math.Min(kc, line + 16);
+            for (nint c = line; c < end; c++)
+            {
+                float* xr = xT + c * 32;
+                var x0 = Vector512.Load(xr);
+                var x1 = Vector512.Load(xr + 16);
+                var b = Vector512.Create(w0[c]);
+                c0a = Vector512.FusedMultiplyAdd(x0, b, c0a); c0b = Vector512.FusedMultiplyAdd(x1, b, c0b);
+                b = Vector512.Create(w1[c]);
+                c1a = Vector512.FusedMultiplyAdd(x0, b, c1a); c1b = Vector512.FusedMultiplyAdd(x1, b, c1b);
+                b = Vector512.Create(w2[c]);
+                c2a = Vector512.FusedMultiplyAdd(x0, b, c2a); c2b = Vector512.FusedMultiplyAdd(x1, b, c2b);
+                b = Vector512.Create(w3[c]);
+                c3a = Vector512.FusedMultiplyAdd(x0, b, c3a); c3b = Vector512.FusedMultiplyAdd(x1, b, c3b);
+                b = Vector512.Create(w4[c]);
+                c4a = Vector512.FusedMultiplyAdd(x0, b, c4a); c4b = Vector512.FusedMultiplyAdd(x1, b, c4b);
+                b = Vector512.Create(w5[c]);
+                c5a = Vector512.FusedMultiplyAdd(x0, b, c5a); c5b = Vector512.FusedMultiplyAdd(x1, b, c5b);
+                b = Vector512.Create(w6[c]);
+                c6a = Vector512.FusedMultiplyAdd(x0, b, c6a); c6b = Vector512.FusedMultiplyAdd(x1, b, c6b);
+                b = Vector512.Create(w7[c]);
+                c7a = Vector512.FusedMultiplyAdd(x0, b, c7a); c7b = Vector512.FusedMultiplyAdd(x1, b, c7b);
+            }
+        }
+        StoreT2(yT, first, c0a, c0b);
+        StoreT2(yT + 1 * ldy, first, c1a, c1b);
+        StoreT2(yT + 2 * ldy, first, c2a, c2b);
+        StoreT2(yT + 3 * ldy, first, c3a, c3b);
+        StoreT2(yT + 4 * ldy, first, c4a, c4b);
+        StoreT2(yT + 5 * ldy, first, c5a, c5b);
+        StoreT2(yT + 6 * ldy, first, c6a, c6b);
+        StoreT2(yT + 7 * ldy, first, c7a, c7b);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreT2(float* y /*[32]*/, bool first, Vector512<float> v0, Vector512<float> v1)
+    {
+        if (!first)
+        {
+            v0 += Vector512.Load(y); v1 += Vector512.Load(y + 16);
+        }
+        v0.Store(y); v1.Store(y + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -10,7 +10,7 @@ public class MatMulFusedTests
         var data = new TheoryData<string, int>();
         foreach (var type in new[] { WeightType.F32, WeightType.BF16, WeightType.Q8_0 })
         {
-            foreach (int m in new[] { 1, 3, 8, 20, 40, 64, 70 })   // decode tiles, GEMM tiles, broadcast GEMM with padded blocks
+            foreach (int m in new[] { 1, 3, 8, 20, 28, 40, 64, 70 })   // decode tiles, GEMM tiles, broadcast GEMM with padded blocks
             {
                 data.Add(type.ToString(), m);
             }

@@ -10,7 +10,7 @@ public class MatMulParityTests
         var data = new TheoryData<string, int>();
         foreach (var width in new[] { SimdWidth.Vector512, SimdWidth.Vector256, SimdWidth.Vector128, SimdWidth.AvxVnni })
         {
-            foreach (int m in new[] { 1, 2, 3, 5, 8, 16, 17, 32, 40, 64, 100 }) // 16, 17: 6x4 tiles; 32-100: the Vector512 broadcast GEMM, padded x blocks
+            foreach (int m in new[] { 1, 2, 3, 5, 8, 17, 23, 24, 25, 32, 33, 40, 64, 100 }) // 17, 23: 6x4 tiles; 24-32: the 8x32 broadcast tile; 33-100: the 6x64 one; padded x blocks
             {
                 data.Add(width.ToString(), m);
             }
