@@ -36,14 +36,15 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RedisRateLimiter
             if (decision.TokensOnly)
             {
                 // the token budget is spent but not the request budget: a prompt-cache hit (no tokens) is still answered
-                var cacheOnly = new CacheOnlyFeature(c => RejectAsync(c, decision));
-                context.Features.Set(cacheOnly);
-                await next(context);
-                if (cacheOnly.Rejected)
+                // (a refused request is uncounted before its 429 is written, so the client's next request sees it)
+                var cacheOnly = new CacheOnlyFeature(async c =>
                 {
                     await limiter.ReleaseRequestAsync(identity);
-                }
-                else if (context.Response.Headers[PromptCacheMiddleware.Header] == "hit")
+                    await RejectAsync(c, decision);
+                });
+                context.Features.Set(cacheOnly);
+                await next(context);
+                if (!cacheOnly.Rejected && context.Response.Headers[PromptCacheMiddleware.Header] == "hit")
                 {
                     await limiter.RecordUsageAsync(identity, 0, 0);
                 }

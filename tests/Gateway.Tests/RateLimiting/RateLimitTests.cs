@@ -57,13 +57,12 @@ public sealed class RateLimitTests(RedisFixture redis) : IClassFixture<RedisFixt
         await first.Content.ReadAsStringAsync();
         using var second = await Chat.PostAsync(client, Chat.Body("tiny", false, null, "hi")); // 16 tokens
         await second.Content.ReadAsStringAsync();
+        await WaitForUsageAsync(key, 2);
         using var third = await Chat.PostAsync(client, Chat.Body("tiny", false, null, "hi"));
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
-        using var connection = ConnectionMultiplexer.Connect(redis.Server.ConnectionString);
-        var usage = (await connection.GetDatabase().HashGetAllAsync(RedisRateLimiter.UsageKey(ApiKeyHasher.Hash(key)[..16], "20260102")))
-            .ToDictionary(e => (string)e.Name!, e => (long)e.Value);
+        var usage = await UsageAsync(key);
         Assert.Equal(2, usage["requests"]);
         Assert.Equal(10, usage["prompt_tokens"]);
         Assert.Equal(6, usage["completion_tokens"]);
@@ -87,14 +86,14 @@ public sealed class RateLimitTests(RedisFixture redis) : IClassFixture<RedisFixt
             await response.Content.ReadAsStringAsync();
         }
         using var other = await Chat.PostAsync(client, Chat.Body("tiny", false, 0, $"another {Guid.NewGuid()}"));
+        await other.Content.ReadAsStringAsync();
+        await WaitForUsageAsync(key, 4);
         using var limited = await Chat.PostAsync(client, Chat.Body("tiny", false, 0, $"and another {Guid.NewGuid()}"));
         Assert.Equal(["miss", "hit", "hit"], caches);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Equal(2, backend.Requests);
-        using var connection = ConnectionMultiplexer.Connect(redis.Server.ConnectionString);
-        var usage = (await connection.GetDatabase().HashGetAllAsync(RedisRateLimiter.UsageKey(ApiKeyHasher.Hash(key)[..16], "20260102")))
-            .ToDictionary(e => (string)e.Name!, e => (long)e.Value);
+        var usage = await UsageAsync(key);
         Assert.Equal(4, usage["requests"]);
         Assert.Equal(10, usage["prompt_tokens"]);
         Assert.Equal(6, usage["completion_tokens"]);
@@ -112,6 +111,7 @@ public sealed class RateLimitTests(RedisFixture redis) : IClassFixture<RedisFixt
         await miss.Content.ReadAsStringAsync();
         using var spend = await Chat.PostAsync(client, Chat.Body("tiny", false, 0, $"spend {Guid.NewGuid()}")); // 16 >= 10
         await spend.Content.ReadAsStringAsync();
+        await WaitForUsageAsync(key, 2);
 
         using var hit = await Chat.PostAsync(client, cached);
         using var fresh = await Chat.PostAsync(client, Chat.Body("tiny", false, 0, $"fresh {Guid.NewGuid()}"));
@@ -125,10 +125,8 @@ public sealed class RateLimitTests(RedisFixture redis) : IClassFixture<RedisFixt
         Assert.Equal("tokens", json.RootElement.GetProperty("error").GetProperty("type").GetString());
         Assert.Equal(HttpStatusCode.TooManyRequests, sampled.StatusCode);
         Assert.Equal(2, backend.Requests);
-        using var connection = ConnectionMultiplexer.Connect(redis.Server.ConnectionString);
-        var db = connection.GetDatabase();
-        var usage = (await db.HashGetAllAsync(RedisRateLimiter.UsageKey(ApiKeyHasher.Hash(key)[..16], "20260102")))
-            .ToDictionary(e => (string)e.Name!, e => (long)e.Value);
+        await WaitForUsageAsync(key, 3);
+        var usage = await UsageAsync(key);
         Assert.Equal(3, usage["requests"]);                 // two misses and the hit; the refused two are not counted
         Assert.Equal(16, usage["prompt_tokens"] + usage["completion_tokens"]);
         // the request window counts the same three: two more fit under 5 requests/min (the hit again, twice), the third does not
@@ -140,5 +138,27 @@ public sealed class RateLimitTests(RedisFixture redis) : IClassFixture<RedisFixt
         using var over = await Chat.PostAsync(client, cached);
         Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
         Assert.Equal("0", over.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+    }
+
+    /// <summary>
+    /// Waits until the gateway has recorded <paramref name="requests"/> requests of usage: tokens are added after the
+    /// response has been sent, so a client can send its next request before they are counted.
+    /// </summary>
+    private async Task WaitForUsageAsync(string key, long requests)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((await UsageAsync(key)).GetValueOrDefault("requests") < requests)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"usage of {requests} requests was not recorded within 10 s");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The key's usage hash for the test day (requests, prompt_tokens, completion_tokens), read from Redis.</summary>
+    private async Task<Dictionary<string, long>> UsageAsync(string key)
+    {
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString);
+        return (await connection.GetDatabase().HashGetAllAsync(RedisRateLimiter.UsageKey(ApiKeyHasher.Hash(key)[..16], "20260102")))
+            .ToDictionary(e => (string)e.Name!, e => (long)e.Value);
     }
 }
