@@ -23,14 +23,19 @@ internal static class MultiTurnChat
         "road", "station", "teacher", "music", "history", "paper", "window", "color", "animal", "forest", "village", "bridge",
     ];
 
-    /// <summary>Runs <paramref name="conversations"/> × <paramref name="turns"/> streamed turns against <paramref name="baseAddress"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="conversations"/> × <paramref name="turns"/> streamed turns against <paramref name="baseAddress"/>:
+    /// the texts and think times come from <paramref name="seed"/>, and <paramref name="salt"/> starts every system prompt.
+    /// </summary>
     public static async Task<List<TurnSample>> RunAsync(HttpClient http, Uri baseAddress, string model, int conversations, int turns,
-        int systemWords, int userWords, int replyTokens, TimeSpan maxThinkTime, string salt)
+        int systemWords, int userWords, int replyTokens, TimeSpan maxThinkTime, int seed, string salt)
     {
         var uri = new Uri(baseAddress, "/v1/chat/completions");
         var runs = Enumerable.Range(0, conversations).Select(async c =>
         {
-            var random = new Random(salt.Aggregate(17 * (c + 1), (h, ch) => h * 31 + ch) & 0x7fffffff);
+            // the seed fixes texts and think times (so two runs with one seed see the same arrivals); the salt only
+            // makes the prompts distinct, so one run cannot hit another run's cached prefixes
+            var random = new Random((seed * 7919 + c * 104729) & 0x7fffffff);
             var messages = new JsonArray
             {
                 new JsonObject { ["role"] = "system", ["content"] = $"[{salt}/{c}] Answer questions about this document. " + Text(random, systemWords) },

@@ -27,16 +27,19 @@ internal static class RealReplicaBench
             var warmUp = policy == "warm-up";
             var (gateway, address) = await Hosts.StartGatewayAsync(replicas.Addresses, redis: null, warmUp ? "RoundRobin" : policy);
             var (hits0, queries0) = await PrefixCacheAsync(http, replicas);
+            var (engineTtft0, engineCount0) = await EngineTtftAsync(http, replicas);
+            var pair = warmUp ? -1 : (round - 1) / 2;   // both policies of a pair see the same texts and arrival times
             var run = await MultiTurnChat.RunAsync(http, address, Path.GetFileName(model), warmUp ? 2 : conversations, warmUp ? 2 : turns,
-                SystemWords, UserWords, ReplyTokens, thinkTime, salt: $"run{round++}");
+                SystemWords, UserWords, ReplyTokens, thinkTime, seed: pair, salt: $"run{round++}");
             var (hits1, queries1) = await PrefixCacheAsync(http, replicas);
+            var (engineTtft1, engineCount1) = await EngineTtftAsync(http, replicas);
             var prefixRouted = await InferenceReplicas.ScrapeAsync(http, address, "gateway_routing_decisions", "reason=\"prefix\"");
             var balanced = await InferenceReplicas.ScrapeAsync(http, address, "gateway_routing_decisions", "reason=\"balance\"");
             await gateway.StopAsync();
             await gateway.DisposeAsync();
             var ttft = run.Select(s => s.TtftMs).Order().ToArray();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {policy,-10}: mean TTFT {ttft.Average(),7:F1} ms, p50 {Median(ttft),7:F1} ms; prompt tokens up to {run.Max(s => s.PromptTokens)}; replica prefix-cache hits {(hits1 - hits0) / Math.Max(1, queries1 - queries0):P0} of prompt tokens; routed by prefix {prefixRouted}, by balance {balanced} of {run.Count}"));
+                $"  {policy,-10}: mean TTFT {ttft.Average(),7:F1} ms, p50 {Median(ttft),7:F1} ms; prompt tokens up to {run.Max(s => s.PromptTokens)}; replica prefix-cache hits {(hits1 - hits0) / Math.Max(1, queries1 - queries0):P0} of prompt tokens; engine-side mean TTFT {(engineTtft1 - engineTtft0) * 1000 / Math.Max(1, engineCount1 - engineCount0):F1} ms; routed by prefix {prefixRouted}, by balance {balanced} of {run.Count}"));
             if (!warmUp)
             {
                 samples[policy].AddRange(run);
@@ -47,6 +50,8 @@ internal static class RealReplicaBench
         var ca = samples["CacheAware"].Select(s => s.TtftMs).Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  all runs  : round-robin mean {rr.Average():F1} ms / p50 {Median(rr):F1} ms (prefix-cache hits {hits["RoundRobin"].Hits / hits["RoundRobin"].Queries:P0}); cache-aware mean {ca.Average():F1} ms / p50 {Median(ca):F1} ms (hits {hits["CacheAware"].Hits / hits["CacheAware"].Queries:P0})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  first turns (cold under both): round-robin mean {FirstTurns(samples["RoundRobin"], true):F1} ms, cache-aware {FirstTurns(samples["CacheAware"], true):F1} ms; later turns: round-robin {FirstTurns(samples["RoundRobin"], false):F1} ms, cache-aware {FirstTurns(samples["CacheAware"], false):F1} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  round-robin / cache-aware TTFT: mean {rr.Average() / ca.Average():F2}x, p50 {Median(rr) / Median(ca):F2}x"));
     }
@@ -62,5 +67,19 @@ internal static class RealReplicaBench
         return (hits, queries);
     }
 
+    /// <summary>Sum and count of the replicas' own TTFT histograms (arrival at the engine to the first sampled token).</summary>
+    private static async Task<(double Seconds, double Count)> EngineTtftAsync(HttpClient http, InferenceReplicas replicas)
+    {
+        double seconds = 0, count = 0;
+        foreach (var address in replicas.Addresses)
+        {
+            seconds += await InferenceReplicas.ScrapeAsync(http, address, "vllm:time_to_first_token_seconds_sum");
+            count += await InferenceReplicas.ScrapeAsync(http, address, "vllm:time_to_first_token_seconds_count");
+        }
+        return (seconds, count);
+    }
+
     private static double Median(double[] sorted) => sorted[sorted.Length / 2];
+
+    private static double FirstTurns(List<TurnSample> samples, bool first) => samples.Where(s => (s.Turn == 0) == first).Average(s => s.TtftMs);
 }
