@@ -27,6 +27,22 @@ public static partial class MatMul
     /// <summary>Width of the packed x blocks for m rows of x: 32 up to 32 rows (8×32 tile), else 64 (6×64 tile).</summary>
     private static int XBlock(int m) => m <= 32 ? 32 : BcMBlock;
 
+    /// <summary>
+    /// Width of the last packed x block: past 64 rows a remainder of at most 32 rows takes a 32-wide block (8×32 tile)
+    /// instead of a mostly empty 64-wide one (m = 80 computes 96 columns, not 128); otherwise <see cref="XBlock"/>.
+    /// </summary>
+    private static int TailBlock(int m)
+    {
+        int rem = m % BcMBlock;
+        return m > BcMBlock && rem is > 0 and <= 32 ? 32 : XBlock(m);
+    }
+
+    /// <summary>Packed x blocks for m rows: every block is <see cref="XBlock"/> wide except the last (<see cref="TailBlock"/>).</summary>
+    private static int MBlocks(int m) => (m + XBlock(m) - 1) / XBlock(m);
+
+    /// <summary>Columns of the yᵀ scratch (and of the packed x) for m rows: whole blocks, the last one <see cref="TailBlock"/> wide.</summary>
+    private static int MPad(int m) => (MBlocks(m) - 1) * XBlock(m) + TailBlock(m);
+
     [ThreadStatic]
     private static NativeBuffer? t_bcX;
 
@@ -42,15 +58,16 @@ public static partial class MatMul
 
     /// <summary>
     /// Packs x once per call into the calling thread's scratch (the workers of this call read it):
-    /// xᵀ [mBlocks][kPad][64], column c of x row i at [i / 64][c][i % 64]; rows past m are zeros, so a k block
-    /// [c0, c0 + kc) of row block mb is the contiguous L1-sized [kc, 64] the kernel streams.
+    /// xᵀ [mBlocks][kPad][xb], column c of x row i at [i / xb][c][i % xb] (the last block [kPad][tail], see
+    /// <see cref="TailBlock"/>); rows past m are zeros, so a k block [c0, c0 + kc) of row block mb is the contiguous
+    /// L1-sized [kc, width] the kernel streams.
     /// </summary>
     internal static unsafe Args PackForBroadcast(in Args a)
     {
         int xb = XBlock(a.M);
-        int mBlocks = (a.M + xb - 1) / xb;
+        int mBlocks = MBlocks(a.M);
         nint kPad = KPad(a.K);
-        long floats = mBlocks * kPad * xb;
+        long floats = MPad(a.M) * kPad;
         if (t_bcX == null || t_bcX.Bytes < floats * sizeof(float))
         {
             t_bcX?.Dispose();
@@ -60,20 +77,21 @@ public static partial class MatMul
         float** src = stackalloc float*[BcMBlock];
         for (int mb = 0; mb < mBlocks; mb++)
         {
-            int rows = Math.Min(xb, a.M - mb * xb);
+            int width = mb == mBlocks - 1 ? TailBlock(a.M) : xb;
+            int rows = Math.Min(width, a.M - mb * xb);
             for (int i = 0; i < rows; i++)
             {
                 src[i] = a.X + (nint)(mb * xb + i) * a.K;
             }
             // column-major walk: the 64 source lines stay in L1 for 16 columns, the destination is written in order
             float* d = xT + mb * kPad * xb;
-            for (nint c = 0; c < a.K; c++, d += xb)
+            for (nint c = 0; c < a.K; c++, d += width)
             {
                 for (int i = 0; i < rows; i++)
                 {
                     d[i] = src[i][c];
                 }
-                for (int i = rows; i < xb; i++)
+                for (int i = rows; i < width; i++)
                 {
                     d[i] = 0f;
                 }
@@ -112,8 +130,7 @@ public static partial class MatMul
     /// <summary>The calling thread's yᵀ scratch for up to <paramref name="rows"/> weight rows (+ one tile) × mPad.</summary>
     private static unsafe float* BroadcastScratch(int m, int rows, out nint mPad)
     {
-        int xb = XBlock(m);
-        mPad = (m + xb - 1) / xb * xb;
+        mPad = MPad(m);
         long floats = (rows + BcNrMax) * mPad;
         if (t_bcY == null || t_bcY.Bytes < floats * sizeof(float))
         {
@@ -138,11 +155,12 @@ public static partial class MatMul
         float** r = stackalloc float*[BcNrMax];
         float* zero = (float*)t_bcZero!.Pointer;
         nint kPad = KPad(p.K);
-        int xw = XBlock(p.M);
-        int nr = xw == BcMBlock ? BcNr : BcNrMax;
-        for (int mb = 0; mb < mPad / xw; mb++)
+        int xw = XBlock(p.M), mBlocks = MBlocks(p.M);
+        for (int mb = 0; mb < mBlocks; mb++)
         {
-            float* xb = p.XPacked + mb * kPad * xw + (nint)c0 * xw;
+            int width = mb == mBlocks - 1 ? TailBlock(p.M) : xw;
+            int nr = width == BcMBlock ? BcNr : BcNrMax;
+            float* xb = p.XPacked + mb * kPad * xw + (nint)c0 * width;
             for (int j = 0; j < rows; j += nr)
             {
                 for (int i = 0; i < nr; i++)

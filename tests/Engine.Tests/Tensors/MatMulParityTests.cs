@@ -10,7 +10,9 @@ public class MatMulParityTests
         var data = new TheoryData<string, int>();
         foreach (var width in new[] { SimdWidth.Vector512, SimdWidth.Vector256, SimdWidth.Vector128, SimdWidth.AvxVnni })
         {
-            foreach (int m in new[] { 1, 2, 3, 5, 8, 17, 23, 24, 25, 32, 33, 40, 64, 100 }) // 17, 23: 6x4 tiles; 24-32: the 8x32 broadcast tile; 33-100: the 6x64 one; padded x blocks
+            // 17, 23: 6x4 tiles; 24-32: the 8x32 broadcast tile; 33-64: the 6x64 one with padded x blocks; past 64 a
+            // remainder of 1-32 rows takes a 32-wide last block (65, 96, 160), one of 33-63 a 64-wide one (97, 100)
+            foreach (int m in new[] { 1, 2, 3, 5, 8, 17, 23, 24, 25, 32, 33, 40, 64, 65, 96, 97, 100, 160 })
             {
                 data.Add(width.ToString(), m);
             }
