@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using LlmSuite.Engine.KvCache;
 using LlmSuite.Engine.Tensors;
 
 namespace LlmSuite.Engine.Models;
@@ -15,7 +16,9 @@ namespace LlmSuite.Engine.Models;
 /// is loaded once for several rows. Keys are stored transposed per block ([kvHeads, headDim, BlockSize]), so the
 /// scores of one row against 16 positions are one vector accumulated over headDim with broadcast FMAs (no horizontal
 /// sums). Each row's arithmetic depends only on its own query, position and the cache (masked lanes contribute exact
-/// zeros), never on which rows share its tile: batched = unbatched exactly.
+/// zeros), never on which rows share its tile: batched = unbatched exactly. The kernel is generic over the cache's
+/// element type (<see cref="F32Elements"/>, or <see cref="BF16Elements"/> widened 16 at a time by a shift into the
+/// high half, so bf16 reads half the bytes and computes in f32 like the f32 cache).
 /// </summary>
 internal sealed unsafe class CausalAttention : IDisposable
 {
@@ -23,6 +26,7 @@ internal sealed unsafe class CausalAttention : IDisposable
     private const int Lanes = 16;          // Vector512<float>
     private const int RowsPerPass = 4;     // rows sharing each K/V load
     private const int TileTokens = 16;     // tokens of one span per work item
+    private const int CacheLine = 64;      // prefetch stride in bytes
     private GCHandle _self;
     private readonly int _heads, _kvHeads, _headDim, _group;
     private readonly float _scale;
@@ -108,7 +112,20 @@ internal sealed unsafe class CausalAttention : IDisposable
 
     private void Run(int start, int end)
     {
+        if (_cache!.DType == KvCacheDType.BF16)
+        {
+            Run<BF16Elements>(start, end);
+        }
+        else
+        {
+            Run<F32Elements>(start, end);
+        }
+    }
+
+    private void Run<T>(int start, int end) where T : struct, IKvElements
+    {
         IKvCache cache = _cache!;
+        int size = T.Size;
         int e = _headDim, B = cache.BlockSize, padded = (B + Lanes - 1) / Lanes * Lanes;
         float* scores = stackalloc float[RowsPerPass * padded];   // [R, padded] scores, then probabilities
         float* acc = stackalloc float[RowsPerPass * e];            // [R, e]
@@ -146,21 +163,22 @@ internal sealed unsafe class CausalAttention : IDisposable
                     for (int block = 0; block * B <= maxPos; block++)
                     {
                         int baseP = block * B;
-                        ReadOnlySpan<float> keySpan = cache.Keys(_layer, span.SequenceId, block);     // [g, e, B]
-                        ReadOnlySpan<float> valueSpan = cache.Values(_layer, span.SequenceId, block); // [g, B, e]
+                        ReadOnlySpan<byte> keySpan = cache.KeyBytes(_layer, span.SequenceId, block);     // [g, e, B] elements
+                        ReadOnlySpan<byte> valueSpan = cache.ValueBytes(_layer, span.SequenceId, block); // [g, B, e] elements
                         bool hasNext = (block + 1) * B <= maxPos;
-                        ReadOnlySpan<float> nextKeys = hasNext ? cache.Keys(_layer, span.SequenceId, block + 1) : keySpan;
-                        ReadOnlySpan<float> nextValues = hasNext ? cache.Values(_layer, span.SequenceId, block + 1) : valueSpan;
-                        fixed (float* kBlock = keySpan)
-                        fixed (float* vBlock = valueSpan)
-                        fixed (float* kNextBlock = nextKeys)
-                        fixed (float* vNextBlock = nextValues)
+                        ReadOnlySpan<byte> nextKeys = hasNext ? cache.KeyBytes(_layer, span.SequenceId, block + 1) : keySpan;
+                        ReadOnlySpan<byte> nextValues = hasNext ? cache.ValueBytes(_layer, span.SequenceId, block + 1) : valueSpan;
+                        fixed (byte* kBlock = keySpan)
+                        fixed (byte* vBlock = valueSpan)
+                        fixed (byte* kNextBlock = nextKeys)
+                        fixed (byte* vNextBlock = nextValues)
                         {
-                            float* kt = kBlock + (long)kh * e * B;
+                            long headBytes = (long)e * B * size;   // one kv head's slice of a block
+                            byte* kt = kBlock + kh * headBytes;
                             // the next block is elsewhere in the pool: fetch its kv-head slice while this one computes
-                            float* kNext = hasNext ? kNextBlock + (long)kh * e * B : null;
-                            float* vNext = hasNext ? vNextBlock + (long)kh * B * e : null;
-                            Scores(kt, e, B, padded, q0, q1, q2, q3, scores, kTail, kNext);
+                            byte* kNext = hasNext ? kNextBlock + kh * headBytes : null;
+                            byte* vNext = hasNext ? vNextBlock + kh * headBytes : null;
+                            Scores<T>(kt, e, B, padded, q0, q1, q2, q3, scores, kTail, kNext);
                             int jMax = 0;
                             for (int r = 0; r < RowsPerPass; r++)
                             {
@@ -168,7 +186,7 @@ internal sealed unsafe class CausalAttention : IDisposable
                                 jMax = Math.Max(jMax, valid[r]);
                                 Softmax(scores + r * padded, padded, valid[r], ref runningMax[r], ref runningSum[r], acc + r * e, e);
                             }
-                            AccumulateValues(vBlock + (long)kh * B * e, e, e, padded, jMax, scores, acc, vNext, B * e);
+                            AccumulateValues<T>(vBlock + kh * headBytes, e, e, padded, jMax, scores, acc, vNext, (int)headBytes);
                         }
                     }
                     for (int r = 0; r < R; r++)
@@ -193,10 +211,11 @@ internal sealed unsafe class CausalAttention : IDisposable
 
     /// <summary>scores[r, j] = (q_r · k_j) * scale for the block's B positions (padding lanes up to <paramref name="padded"/> hold garbage).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Scores(float* kt /*[e, B]*/, int e, int B, int padded, float* q0, float* q1, float* q2, float* q3, float* scores /*[R, padded]*/, float* kTail, float* kNext)
+    private void Scores<T>(byte* kt /*[e, B] elements of T*/, int e, int B, int padded, float* q0, float* q1, float* q2, float* q3, float* scores /*[R, padded]*/, float* kTail, byte* kNext)
+        where T : struct, IKvElements
     {
         Vector512<float> scale = Vector512.Create(_scale);
-        int prefetched = 0, total = e * B;
+        int prefetched = 0, total = e * B * T.Size;   // bytes of the next block's kv-head slice
         for (int c0 = 0; c0 < B; c0 += Lanes)
         {
             Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
@@ -206,18 +225,18 @@ internal sealed unsafe class CausalAttention : IDisposable
                 if (kNext != null && prefetched < total && Sse.IsSupported)
                 {
                     Sse.Prefetch0(kNext + prefetched);
-                    prefetched += Lanes;
+                    prefetched += CacheLine;
                 }
                 Vector512<float> k;
                 if (count == Lanes)
                 {
-                    k = Vector512.Load(kt + (long)d * B + c0);
+                    k = T.Load16(kt, (nint)d * B + c0);
                 }
                 else
                 {
                     for (int j = 0; j < Lanes; j++)
                     {
-                        kTail[j] = j < count ? kt[(long)d * B + c0 + j] : 0f;
+                        kTail[j] = j < count ? T.Load(kt, (nint)d * B + c0 + j) : 0f;
                     }
                     k = Vector512.Load(kTail);
                 }
@@ -280,8 +299,9 @@ internal sealed unsafe class CausalAttention : IDisposable
 
     /// <summary>acc[r, :] += Σ_j p[r, j] · V[j, :] for j &lt; jMax (rows past their valid positions hold p = 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AccumulateValues(float* v /*[B, stride] of this kv head*/, int stride, int e, int padded, int jMax, float* p /*[R, padded]*/, float* acc /*[R, e]*/,
-        float* vNext /*[B, e] or null*/, int nextFloats)
+    private static void AccumulateValues<T>(byte* v /*[B, stride] elements of T, this kv head*/, int stride, int e, int padded, int jMax, float* p /*[R, padded]*/, float* acc /*[R, e]*/,
+        byte* vNext /*[B, e] elements of T, or null*/, int nextBytes)
+        where T : struct, IKvElements
     {
         int prefetched = 0;
         float* p0 = p, p1 = p + padded, p2 = p + 2 * padded, p3 = p + 3 * padded;
@@ -292,12 +312,12 @@ internal sealed unsafe class CausalAttention : IDisposable
             Vector512<float> a0 = Vector512.Load(c0 + d), a1 = Vector512.Load(c1 + d), a2 = Vector512.Load(c2 + d), a3 = Vector512.Load(c3 + d);
             for (int j = 0; j < jMax; j++)
             {
-                if (vNext != null && prefetched < nextFloats && Sse.IsSupported)
+                if (vNext != null && prefetched < nextBytes && Sse.IsSupported)
                 {
                     Sse.Prefetch0(vNext + prefetched);
-                    prefetched += Lanes;
+                    prefetched += CacheLine;
                 }
-                Vector512<float> x = Vector512.Load(v + (long)j * stride + d);
+                Vector512<float> x = T.Load16(v, (nint)j * stride + d);
                 a0 = Vector512.FusedMultiplyAdd(Vector512.Create(p0[j]), x, a0);
                 a1 = Vector512.FusedMultiplyAdd(Vector512.Create(p1[j]), x, a1);
                 a2 = Vector512.FusedMultiplyAdd(Vector512.Create(p2[j]), x, a2);
@@ -313,7 +333,7 @@ internal sealed unsafe class CausalAttention : IDisposable
             float b0 = c0[d], b1 = c1[d], b2 = c2[d], b3 = c3[d];
             for (int j = 0; j < jMax; j++)
             {
-                float x = v[(long)j * stride + d];
+                float x = T.Load(v, (nint)j * stride + d);
                 b0 = MathF.FusedMultiplyAdd(p0[j], x, b0);
                 b1 = MathF.FusedMultiplyAdd(p1[j], x, b1);
                 b2 = MathF.FusedMultiplyAdd(p2[j], x, b2);
@@ -337,6 +357,38 @@ internal sealed unsafe class CausalAttention : IDisposable
     /// <summary>Lanes [0, count) set (count may exceed the width).</summary>
     private static Vector512<float> Mask(int count) =>
         Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(count)).AsSingle();
+
+    /// <summary>How the kernel reads cache elements: 16 at a time widened to f32, or one (tails).</summary>
+    private interface IKvElements
+    {
+        static abstract int Size { get; }
+
+        static abstract Vector512<float> Load16(byte* block, nint index);
+
+        static abstract float Load(byte* block, nint index);
+    }
+
+    private readonly struct F32Elements : IKvElements
+    {
+        public static int Size => sizeof(float);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Load16(byte* block, nint index) => Vector512.Load((float*)block + index);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Load(byte* block, nint index) => ((float*)block)[index];
+    }
+
+    private readonly struct BF16Elements : IKvElements
+    {
+        public static int Size => sizeof(ushort);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Load16(byte* block, nint index) => BFloat16.Load16((ushort*)block + index);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Load(byte* block, nint index) => BFloat16.ToSingle(((ushort*)block)[index]);
+    }
 
     private struct Job : IParallelJob
     {

@@ -1,20 +1,23 @@
+using LlmSuite.Engine.KvCache;
+
 namespace LlmSuite.Engine.Models;
 
 /// <summary>
 /// The simplest <see cref="IKvCache"/>: per layer one array for K [maxSequences, blocks, kvHeads, headDim, BlockSize]
 /// (transposed within a block, see <see cref="IKvCache"/>) and one for V [maxSequences, blocks, kvHeads, BlockSize, headDim];
 /// sequence ids are slots [0, maxSequences). Viewed in blocks of <see cref="BlockSize"/> positions so attention code
-/// is the same as for a paged cache.
+/// is the same as for a paged cache. Elements are <see cref="DType"/> (f32 or bf16), kept in byte arrays.
 /// </summary>
 public sealed class ContiguousKvCache : IKvCache
 {
-    private readonly float[][] _keys;   // per layer [maxSequences, blocks, kvHeads, headDim, BlockSize]
-    private readonly float[][] _values; // per layer [maxSequences, blocks, kvHeads, BlockSize, headDim]
-    private readonly int _rowFloats;    // kvHeads * headDim
-    private readonly long _sequenceFloats;
+    private readonly byte[][] _keys;   // per layer [maxSequences, blocks, kvHeads, headDim, BlockSize] elements of DType
+    private readonly byte[][] _values; // per layer [maxSequences, blocks, kvHeads, BlockSize, headDim] elements of DType
+    private readonly int _rowElements; // kvHeads * headDim
+    private readonly int _elementSize;
+    private readonly long _sequenceElements;
 
-    /// <summary>Allocates K/V for <paramref name="maxSequences"/> sequences of up to <paramref name="maxPositions"/> tokens.</summary>
-    public ContiguousKvCache(int layers, int maxSequences, int maxPositions, int kvHeads, int headDim, int blockSize = 256)
+    /// <summary>Allocates K/V of <paramref name="dtype"/> elements for <paramref name="maxSequences"/> sequences of up to <paramref name="maxPositions"/> tokens.</summary>
+    public ContiguousKvCache(int layers, int maxSequences, int maxPositions, int kvHeads, int headDim, int blockSize = 256, KvCacheDType dtype = KvCacheDType.F32)
     {
         if (layers <= 0 || maxSequences <= 0 || maxPositions <= 0 || kvHeads <= 0 || headDim <= 0 || blockSize <= 0)
         {
@@ -26,19 +29,21 @@ public sealed class ContiguousKvCache : IKvCache
         HeadDim = headDim;
         BlockSize = Math.Min(blockSize, maxPositions);
         MaxPositions = (maxPositions + BlockSize - 1) / BlockSize * BlockSize;  // whole blocks
-        _rowFloats = kvHeads * headDim;
-        _sequenceFloats = (long)MaxPositions * _rowFloats;
-        long perLayer = _sequenceFloats * maxSequences;
+        DType = dtype;
+        _elementSize = dtype.ElementSize();
+        _rowElements = kvHeads * headDim;
+        _sequenceElements = (long)MaxPositions * _rowElements;
+        long perLayer = _sequenceElements * maxSequences * _elementSize;
         if (perLayer > Array.MaxLength)
         {
-            throw new ArgumentException($"a contiguous cache layer of {perLayer} floats exceeds the array limit; use fewer sequences or positions");
+            throw new ArgumentException($"a contiguous cache layer of {perLayer} bytes exceeds the array limit; use fewer sequences or positions");
         }
-        _keys = new float[layers][];
-        _values = new float[layers][];
+        _keys = new byte[layers][];
+        _values = new byte[layers][];
         for (int l = 0; l < layers; l++)
         {
-            _keys[l] = new float[perLayer];
-            _values[l] = new float[perLayer];
+            _keys[l] = new byte[perLayer];
+            _values[l] = new byte[perLayer];
         }
     }
 
@@ -50,6 +55,9 @@ public sealed class ContiguousKvCache : IKvCache
 
     /// <inheritdoc />
     public int HeadDim { get; }
+
+    /// <inheritdoc />
+    public KvCacheDType DType { get; }
 
     /// <summary>Layers.</summary>
     public int Layers { get; }
@@ -68,38 +76,39 @@ public sealed class ContiguousKvCache : IKvCache
         {
             throw new ArgumentOutOfRangeException(nameof(position), $"position {position} is outside the cache's [0, {MaxPositions})");
         }
-        if (key.Length != _rowFloats || value.Length != _rowFloats)
+        if (key.Length != _rowElements || value.Length != _rowElements)
         {
-            throw new ArgumentException($"K/V rows must hold kvHeads * headDim = {_rowFloats} floats (got {key.Length}, {value.Length})");
+            throw new ArgumentException($"K/V rows must hold kvHeads * headDim = {_rowElements} floats (got {key.Length}, {value.Length})");
         }
-        int offset = position % BlockSize;
-        long blockStart = sequenceId * _sequenceFloats + (long)(position - offset) * _rowFloats;
+        int offset = position % BlockSize, block = position / BlockSize;
+        Span<byte> values = BlockSpan(_values, layer, sequenceId, block);   // [kvHeads, BlockSize, headDim]
         for (int kh = 0; kh < KvHeads; kh++)
         {
-            value.Slice(kh * HeadDim, HeadDim).CopyTo(_values[layer].AsSpan((int)(blockStart + (kh * BlockSize + offset) * HeadDim), HeadDim));
+            KvCacheElements.Store(value.Slice(kh * HeadDim, HeadDim), DType, (kh * BlockSize + offset) * HeadDim, 1, values);
         }
-        Span<float> keys = _keys[layer].AsSpan((int)blockStart, BlockSize * _rowFloats);   // [kvHeads * headDim, BlockSize]
-        for (int i = 0; i < key.Length; i++)
-        {
-            keys[i * BlockSize + offset] = key[i];
-        }
+        KvCacheElements.Store(key, DType, offset, BlockSize, BlockSpan(_keys, layer, sequenceId, block));   // [kvHeads * headDim, BlockSize]
     }
 
     /// <inheritdoc />
-    public ReadOnlySpan<float> Keys(int layer, int sequenceId, int block) => Block(_keys, layer, sequenceId, block);
+    public ReadOnlySpan<byte> KeyBytes(int layer, int sequenceId, int block) => Block(_keys, layer, sequenceId, block);
 
     /// <inheritdoc />
-    public ReadOnlySpan<float> Values(int layer, int sequenceId, int block) => Block(_values, layer, sequenceId, block);
+    public ReadOnlySpan<byte> ValueBytes(int layer, int sequenceId, int block) => Block(_values, layer, sequenceId, block);
 
-    private ReadOnlySpan<float> Block(float[][] store, int layer, int sequenceId, int block)
+    private ReadOnlySpan<byte> Block(byte[][] store, int layer, int sequenceId, int block)
     {
         Check(layer, sequenceId);
         if ((uint)block >= (uint)(MaxPositions / BlockSize))
         {
             throw new ArgumentOutOfRangeException(nameof(block), $"block {block} is outside [0, {MaxPositions / BlockSize})");
         }
-        long at = sequenceId * _sequenceFloats + (long)block * BlockSize * _rowFloats;
-        return store[layer].AsSpan((int)at, BlockSize * _rowFloats);
+        return BlockSpan(store, layer, sequenceId, block);
+    }
+
+    private Span<byte> BlockSpan(byte[][] store, int layer, int sequenceId, int block)
+    {
+        long at = (sequenceId * _sequenceElements + (long)block * BlockSize * _rowElements) * _elementSize;
+        return store[layer].AsSpan((int)at, BlockSize * _rowElements * _elementSize);
     }
 
     private void Check(int layer, int sequenceId)

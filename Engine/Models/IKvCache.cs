@@ -1,3 +1,5 @@
+using LlmSuite.Engine.KvCache;
+
 namespace LlmSuite.Engine.Models;
 
 /// <summary>
@@ -6,7 +8,8 @@ namespace LlmSuite.Engine.Models;
 /// paged implementation (block tables over a shared pool) fits behind the same interface as a contiguous one.
 /// Layout of one block, head-major so one kv head's slice is contiguous: keys [kvHeads, headDim, BlockSize]
 /// (transposed: one position-contiguous row per head dimension, so attention scores a query against a block with
-/// broadcast FMAs), values [kvHeads, BlockSize, headDim].
+/// broadcast FMAs), values [kvHeads, BlockSize, headDim]. Elements are <see cref="DType"/> (f32, or bf16 rounded to
+/// nearest even on <see cref="Write"/>); blocks are exposed as raw bytes of that type.
 /// </summary>
 public interface IKvCache
 {
@@ -19,12 +22,15 @@ public interface IKvCache
     /// <summary>Width of one head.</summary>
     int HeadDim { get; }
 
-    /// <summary>Stores K and V of one token of <paramref name="sequenceId"/> at <paramref name="position"/> in <paramref name="layer"/>.</summary>
+    /// <summary>Element type of every stored key and value.</summary>
+    KvCacheDType DType { get; }
+
+    /// <summary>Stores K and V of one token of <paramref name="sequenceId"/> at <paramref name="position"/> in <paramref name="layer"/> (rounded to <see cref="DType"/>).</summary>
     void Write(int layer, int sequenceId, int position, ReadOnlySpan<float> key /*[kvHeads * headDim]*/, ReadOnlySpan<float> value /*[kvHeads * headDim]*/);
 
-    /// <summary>Keys of block <paramref name="block"/> (positions [block * BlockSize, (block + 1) * BlockSize)) of a sequence.</summary>
-    ReadOnlySpan<float> Keys(int layer, int sequenceId, int block); // [kvHeads, headDim, BlockSize]
+    /// <summary>Keys of block <paramref name="block"/> (positions [block * BlockSize, (block + 1) * BlockSize)) of a sequence, as bytes of <see cref="DType"/> elements.</summary>
+    ReadOnlySpan<byte> KeyBytes(int layer, int sequenceId, int block); // [kvHeads, headDim, BlockSize] elements
 
-    /// <summary>Values of block <paramref name="block"/> of a sequence.</summary>
-    ReadOnlySpan<float> Values(int layer, int sequenceId, int block); // [kvHeads, BlockSize, headDim]
+    /// <summary>Values of block <paramref name="block"/> of a sequence, as bytes of <see cref="DType"/> elements.</summary>
+    ReadOnlySpan<byte> ValueBytes(int layer, int sequenceId, int block); // [kvHeads, BlockSize, headDim] elements
 }

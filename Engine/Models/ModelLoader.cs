@@ -42,7 +42,7 @@ public static class ModelLoader
         using SafeTensorsCheckpoint ckpt = SafeTensorsCheckpoint.Open(dir);
         TransformerWeights weights = LoadWeights(new WeightLoader(ckpt, options), WeightNames.HuggingFace, config, arch, permuteQk: false);
         var eos = config.EosTokenIds.Concat(files.Generation?.EosTokenIds ?? Array.Empty<int>()).Distinct().ToArray();
-        return Create(config, arch, weights, files, eos, options);
+        return Create(config, arch, weights, files, eos, options, ckpt.GetInfo(WeightNames.HuggingFace.Proj(0, 'q')).DType);
     }
 
     private static TransformerModel LoadGguf(string path, ModelLoadOptions options)
@@ -52,10 +52,11 @@ public static class ModelLoader
         ArchitectureTraits arch = ArchitectureTraits.For(config, path);
         ModelFiles files = ModelFiles.ForGguf(gguf);
         TransformerWeights weights = LoadWeights(new WeightLoader(gguf, options), WeightNames.Gguf, config, arch, permuteQk: arch.GgufPermutesQk);
-        return Create(config, arch, weights, files, config.EosTokenIds, options);
+        return Create(config, arch, weights, files, config.EosTokenIds, options, gguf.GetInfo(WeightNames.Gguf.Proj(0, 'q')).DType);
     }
 
-    private static TransformerModel Create(ModelConfig config, ArchitectureTraits arch, TransformerWeights weights, ModelFiles files, IReadOnlyList<int> eos, ModelLoadOptions options)
+    private static TransformerModel Create(ModelConfig config, ArchitectureTraits arch, TransformerWeights weights, ModelFiles files, IReadOnlyList<int> eos, ModelLoadOptions options,
+        TensorDType checkpointDType)
     {
         int context = config.MaxPositionEmbeddings;
         if (config.SlidingWindow is int window && window > 0 && window < context)
@@ -66,7 +67,7 @@ public static class ModelLoader
         {
             context = Math.Min(context, cap);
         }
-        return new TransformerModel(config, arch, weights, files, eos, options.MaxBatchTokens, context);
+        return new TransformerModel(config, arch, weights, files, eos, options.MaxBatchTokens, context) { CheckpointDType = checkpointDType };
     }
 
     private static TransformerWeights LoadWeights(WeightLoader w, WeightNames n, ModelConfig c, ArchitectureTraits arch, bool permuteQk)

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using LlmSuite.Engine.Formats;
+using LlmSuite.Engine.KvCache;
 using LlmSuite.Engine.Tensors;
 
 namespace LlmSuite.Engine.Models;
@@ -55,15 +56,21 @@ public sealed class TransformerModel : IDisposable
     /// <summary>Vocabulary size (logits per row).</summary>
     public int VocabSize => Config.VocabSize;
 
+    /// <summary>
+    /// How the checkpoint stores the layer weights (the q projection's dtype), before any widening or quantization at
+    /// load; with the loaded <see cref="WeightMatrix.Type"/> it decides the KV cache dtype <c>auto</c>.
+    /// </summary>
+    public TensorDType CheckpointDType { get; internal init; } = TensorDType.F32;
+
     /// <summary>Bytes of matrix weights streamed per decode step.</summary>
     public long WeightBytes => _w.ByteSize;
 
     /// <summary>The weights (for tests and benchmarks).</summary>
     public TransformerWeights Weights => _w;
 
-    /// <summary>A contiguous K/V cache sized for this model.</summary>
-    public ContiguousKvCache CreateContiguousCache(int maxSequences, int? maxPositions = null) =>
-        new(Config.NumLayers, maxSequences, Math.Min(maxPositions ?? MaxContext, MaxContext), Config.NumKvHeads, Config.HeadDim);
+    /// <summary>A contiguous K/V cache sized for this model, storing <paramref name="dtype"/> elements (default f32).</summary>
+    public ContiguousKvCache CreateContiguousCache(int maxSequences, int? maxPositions = null, KvCacheDType dtype = KvCacheDType.F32) =>
+        new(Config.NumLayers, maxSequences, Math.Min(maxPositions ?? MaxContext, MaxContext), Config.NumKvHeads, Config.HeadDim, dtype: dtype);
 
     /// <summary>
     /// Runs the batch: writes every token's K/V into <paramref name="cache"/> and fills <paramref name="logits"/> with

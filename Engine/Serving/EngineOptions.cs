@@ -12,6 +12,13 @@ public sealed record EngineOptions
     /// <summary>KV cache memory in bytes (--kv-cache-memory); null uses <see cref="KvCacheMemoryFraction"/>.</summary>
     public long? KvCacheMemoryBytes { get; init; }
 
+    /// <summary>
+    /// Element type of the KV cache (--kv-cache-dtype): "auto" (the model's weight dtype: f32 for F32 checkpoints, bf16
+    /// otherwise), "float32"/"f32" or "bfloat16"/"bf16". bf16 halves the bytes per block, so the same memory budget holds
+    /// twice the tokens and attention reads half the bytes.
+    /// </summary>
+    public string KvCacheDType { get; init; } = "auto";
+
     /// <summary>Fraction of available RAM given to the KV cache when no byte budget or block count is set.</summary>
     public double KvCacheMemoryFraction { get; init; } = 0.25;
 

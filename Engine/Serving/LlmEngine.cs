@@ -40,14 +40,15 @@ public sealed partial class LlmEngine : IDisposable
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxNumSeqs);
         int maxSeqs = Math.Min(options.MaxNumSeqs, maxTokens);   // every running sequence needs a token per step
-        long blockBytes = PagedKvCache.BytesPerBlock(c.Layers, options.BlockSize, c.KvHeads, c.HeadDim);
+        KvCacheDType dtype = KvCacheDTypes.Resolve(options.KvCacheDType, model, nameof(EngineOptions.KvCacheDType));
+        long blockBytes = PagedKvCache.BytesPerBlock(c.Layers, options.BlockSize, c.KvHeads, c.HeadDim, dtype);
         long budget = options.KvCacheMemoryBytes ?? (long)(PagedKvCache.AvailableMemoryBytes() * options.KvCacheMemoryFraction);
-        int blocks = options.NumBlocks ?? PagedKvCache.BlocksForBudget(budget, c.Layers, options.BlockSize, c.KvHeads, c.HeadDim);
+        int blocks = options.NumBlocks ?? PagedKvCache.BlocksForBudget(budget, c.Layers, options.BlockSize, c.KvHeads, c.HeadDim, dtype);
         if (blocks < 1)
         {
             throw new ArgumentException($"the KV cache budget of {budget} bytes holds no block of {blockBytes} bytes ({options.BlockSize} tokens); raise --kv-cache-memory", nameof(options));
         }
-        Cache = new PagedKvCache(c.Layers, blocks, options.BlockSize, c.KvHeads, c.HeadDim, maxSeqs);
+        Cache = new PagedKvCache(c.Layers, blocks, options.BlockSize, c.KvHeads, c.HeadDim, maxSeqs, dtype);
         Hasher = new BlockHasher(options.BlockSize, options.HashSeed);
         BlockManager = new BlockManager(blocks, Hasher, options.EnablePrefixCaching);
         Scheduler = new Scheduler(new SchedulerOptions
@@ -97,7 +98,7 @@ public sealed partial class LlmEngine : IDisposable
 
     /// <summary>One line for the startup log: the cache in blocks, tokens and bytes.</summary>
     public string Describe() =>
-        $"KV cache: {Cache.NumBlocks} blocks x {Cache.BlockSize} tokens = {Cache.Tokens} tokens, {Cache.Bytes / (1024.0 * 1024.0):F1} MiB; " +
+        $"KV cache: {Cache.NumBlocks} blocks x {Cache.BlockSize} tokens = {Cache.Tokens} tokens, {Cache.Bytes / (1024.0 * 1024.0):F1} MiB {Cache.DType.Name()}; " +
         $"max {Scheduler.Options.MaxNumSeqs} sequences, {Scheduler.Options.MaxNumBatchedTokens} tokens per step; context {Model.MaxContext}";
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace LlmSuite.EngineBench;
 /// max-length allocation per request.
 /// Options: --model small|100m|&lt;dir&gt; (default small), --requests N (64), --sequential N / --static N (serve only the first N requests
 /// that way; the rate stands for the workload; default all), --budget N (max-num-batched-tokens of every engine, 512),
-/// --quantize q8_0, --seed S.
+/// --quantize q8_0, --seed S, --kv-cache-dtype auto|f32|bf16 (every engine's KV cache; auto follows the weights).
 /// The one-at-a-time run also reports how its time splits into prefill and decode steps: continuous batching
 /// computes the same prefill, so T(one at a time) / T(its prefill) bounds ratio (a) from above.
 /// </summary>
@@ -21,6 +21,7 @@ internal static class ServingBenchmark
 {
     private const int BlockSize = 16;
     private static int s_budget = 512;
+    private static string s_kvDType = "auto";
 
     public static int Run(string[] args)
     {
@@ -31,6 +32,7 @@ internal static class ServingBenchmark
         int staticCount = int.Parse(Option(args, "--static") ?? requests.ToString());
         string? quantize = Option(args, "--quantize");
         s_budget = int.Parse(Option(args, "--budget") ?? "512");
+        s_kvDType = Option(args, "--kv-cache-dtype") ?? "auto";
 
         string dir = model switch
         {
@@ -44,7 +46,8 @@ internal static class ServingBenchmark
             return 1;
         }
         using TransformerModel m = ModelLoader.Load(dir, new ModelLoadOptions { MaxBatchTokens = Math.Max(512, s_budget), MaxContext = 2048, Quantize = quantize });
-        Console.WriteLine($"model {dir}: {m.Config.NumLayers} layers, hidden {m.Config.HiddenSize}, vocab {m.VocabSize}, {m.WeightBytes / 1e6:F0} MB of matrix weights ({quantize ?? "as stored"}), context {m.MaxContext}");
+        KvCacheDType kvDType = KvCacheDTypes.Resolve(s_kvDType, m, "--kv-cache-dtype");
+        Console.WriteLine($"model {dir}: {m.Config.NumLayers} layers, hidden {m.Config.HiddenSize}, vocab {m.VocabSize}, {m.WeightBytes / 1e6:F0} MB of matrix weights ({quantize ?? "as stored"}), context {m.MaxContext}; KV cache {kvDType.Name()}");
         // prompt 32-512 and output 16-256 tokens; a model with a shorter context gets both capped at half its context
         int maxPrompt = Math.Min(512, m.MaxContext / 2), maxOutput = Math.Min(256, m.MaxContext / 2 - 1);
         var workload = Workload(requests, seed, m.VocabSize, maxPrompt, maxOutput);
@@ -80,7 +83,7 @@ internal static class ServingBenchmark
         var (cold, warm, prefixLength) = Ttft(m, seed);
 
         // (d) KV memory
-        long blockBytes = PagedKvCache.BytesPerBlock(m.Config.NumLayers, BlockSize, m.Config.NumKvHeads, m.Config.HeadDim);
+        long blockBytes = PagedKvCache.BytesPerBlock(m.Config.NumLayers, BlockSize, m.Config.NumKvHeads, m.Config.HeadDim, kvDType);
         long paged = peakBlocks * blockBytes;
         long contiguous = (long)requests * m.MaxContext * (blockBytes / BlockSize);
         long contiguousExact = workload.Sum(r => (long)(r.PromptTokenIds.Count + r.Sampling.MaxTokens!.Value)) * (blockBytes / BlockSize);
@@ -91,7 +94,7 @@ internal static class ServingBenchmark
         Console.WriteLine($"| (a) continuous / one-at-a-time output tok/s | {contRate / seqRate:F1}x ({contRate:F1} vs {seqRate:F1}) | {contCpuRate / seqCpuRate:F1}x ({contCpuRate:F1} vs {seqCpuRate:F1}) | >= 8x |");
         Console.WriteLine($"| (b) continuous / static batch 8 output tok/s | {contRate / staticRate:F2}x ({contRate:F1} vs {staticRate:F1}) | {contCpuRate / staticCpuRate:F2}x ({contCpuRate:F1} vs {staticCpuRate:F1}) | >= 2x |");
         Console.WriteLine($"| (c) TTFT cold / cached {prefixLength}-token prefix (median of 3) | {cold / warm:F1}x ({cold * 1000:F0} ms vs {warm * 1000:F0} ms) | | >= 5x |");
-        Console.WriteLine($"| (d) KV used (peak, paged) / contiguous {m.MaxContext}-token slots x {requests} | {(double)paged / contiguous:P1} ({paged / 1e6:F0} MB vs {contiguous / 1e6:F0} MB; exact prompt+max_tokens per request: {contiguousExact / 1e6:F0} MB) | | less |");
+        Console.WriteLine($"| (d) KV used (peak, paged, {kvDType.Name()}) / contiguous {m.MaxContext}-token slots x {requests} | {(double)paged / contiguous:P1} ({paged / 1e6:F0} MB vs {contiguous / 1e6:F0} MB; exact prompt+max_tokens per request: {contiguousExact / 1e6:F0} MB) | | less |");
         return 0;
     }
 
@@ -114,6 +117,7 @@ internal static class ServingBenchmark
         MaxNumSeqs = maxSeqs,
         MaxNumBatchedTokens = s_budget,
         EnablePrefixCaching = prefixCaching,
+        KvCacheDType = s_kvDType,
     };
 
     private static (int PeakBlocks, string Describe) Continuous(TransformerModel m, List<EngineRequest> workload)

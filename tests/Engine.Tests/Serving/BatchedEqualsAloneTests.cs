@@ -29,11 +29,13 @@ public class BatchedEqualsAloneTests
     }
 
     [Theory]
-    [InlineData("continuous", 256, 1000, true)]
-    [InlineData("chunked-prefill", 32, 1000, true)]
-    [InlineData("no-prefix-cache", 64, 1000, false)]
-    [InlineData("tiny-kv-preemption", 64, 20, true)]
-    public void Greedy_32MixedRequests_EqualsEachAlone(string name, int maxBatchedTokens, int blocks, bool prefixCaching)
+    [InlineData("continuous", 256, 1000, true, "auto")]
+    [InlineData("chunked-prefill", 32, 1000, true, "auto")]
+    [InlineData("no-prefix-cache", 64, 1000, false, "auto")]
+    [InlineData("tiny-kv-preemption", 64, 20, true, "auto")]
+    [InlineData("bf16-kv-chunked-prefill", 32, 1000, true, "bf16")]
+    [InlineData("bf16-kv-preemption", 64, 20, true, "bf16")]
+    public void Greedy_32MixedRequests_EqualsEachAlone(string name, int maxBatchedTokens, int blocks, bool prefixCaching, string kvCacheDType)
     {
         using var model = TinyLlama();
         List<EngineRequest> requests = Requests(seed: 11);
@@ -43,11 +45,12 @@ public class BatchedEqualsAloneTests
             MaxNumBatchedTokens = maxBatchedTokens,
             MaxNumSeqs = 16,
             EnablePrefixCaching = prefixCaching,
+            KvCacheDType = kvCacheDType,
         });
         var outputs = RunAll(engine, requests, initial: 8);
         foreach (EngineRequest r in requests)
         {
-            int[] expected = GreedyAlone(model, [.. r.PromptTokenIds], r.Sampling.MaxTokens!.Value);
+            int[] expected = GreedyAlone(model, [.. r.PromptTokenIds], r.Sampling.MaxTokens!.Value, engine.Cache.DType);
             Assert.True(expected.SequenceEqual(Tokens(outputs[r.RequestId])), $"{name}: request {r.RequestId} differs from its unbatched decode");
             RequestOutput last = outputs[r.RequestId][^1];
             Assert.True(last.Finished);
@@ -56,7 +59,7 @@ public class BatchedEqualsAloneTests
         }
         Assert.Equal(engine.BlockManager.NumBlocks, engine.BlockManager.FreeBlocks);
         engine.BlockManager.CheckInvariants();
-        if (name == "tiny-kv-preemption")
+        if (blocks == 20)
         {
             Assert.True(engine.Scheduler.NumPreemptions > 0, "a 20-block cache must force preemptions");
         }

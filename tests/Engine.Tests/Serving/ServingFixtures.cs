@@ -1,3 +1,4 @@
+using LlmSuite.Engine.KvCache;
 using LlmSuite.Engine.Models;
 using LlmSuite.Engine.Serving;
 using LlmSuite.Engine.Tokenizers;
@@ -35,10 +36,10 @@ internal static class ServingFixtures
         return dir;
     }
 
-    /// <summary>Greedy decode of one prompt alone with a contiguous cache: the reference the engine must equal.</summary>
-    public static int[] GreedyAlone(TransformerModel model, int[] prompt, int maxTokens)
+    /// <summary>Greedy decode of one prompt alone with a contiguous cache of <paramref name="dtype"/>: the reference the engine must equal.</summary>
+    public static int[] GreedyAlone(TransformerModel model, int[] prompt, int maxTokens, KvCacheDType dtype = KvCacheDType.F32)
     {
-        var cache = model.CreateContiguousCache(1);
+        var cache = model.CreateContiguousCache(1, dtype: dtype);
         var batch = new ForwardBatch(model.MaxBatchTokens, 1);
         float[] logits = new float[model.VocabSize];
         var output = new List<int>();
