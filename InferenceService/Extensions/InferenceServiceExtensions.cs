@@ -19,6 +19,7 @@ public static class InferenceServiceExtensions
         ["--max-num-seqs"] = "Inference:MaxNumSeqs",
         ["--max-queued-requests"] = "Inference:MaxQueuedRequests",
         ["--kv-cache-bytes"] = "Inference:KvCacheBytes",
+        ["--kv-cache-dtype"] = "Inference:KvCacheDType",
         ["--quantize"] = "Inference:Quantize",
     };
 

@@ -24,6 +24,12 @@ public sealed class InferenceOptions
     /// <summary>KV cache bytes per loaded model.</summary>
     public long KvCacheBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// KV cache element type (vLLM's --kv-cache-dtype): "auto" (f32 for F32 checkpoints, bf16 for BF16/F16/quantized
+    /// ones), "float32"/"f32" or "bfloat16"/"bf16"; bf16 holds twice the tokens in <see cref="KvCacheBytes"/>.
+    /// </summary>
+    public string KvCacheDType { get; set; } = "auto";
+
     /// <summary>Exact KV blocks per model (tests); overrides <see cref="KvCacheBytes"/>.</summary>
     public int? KvCacheBlocks { get; set; }
 

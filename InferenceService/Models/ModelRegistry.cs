@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using LlmSuite.Engine.Chat;
+using LlmSuite.Engine.KvCache;
 using LlmSuite.Engine.Models;
 using LlmSuite.Engine.Serving;
 using LlmSuite.InferenceService.Admission;
@@ -29,6 +30,7 @@ public sealed partial class ModelRegistry : IDisposable
         _options = options.Value;
         _logger = logger;
         _time = time;
+        KvCacheDTypes.Parse(_options.KvCacheDType, $"{InferenceOptions.Section}:{nameof(InferenceOptions.KvCacheDType)}");   // a typo fails at startup, not at first load
         var path = _options.Model ?? TryBundledDefault();
         Default = path is null ? null : ModelCatalog.Describe(path, isDefault: true);
     }
@@ -162,6 +164,7 @@ public sealed partial class ModelRegistry : IDisposable
                 ModelName = entry.Name,
                 KvCacheMemoryBytes = _options.KvCacheBytes,
                 NumBlocks = _options.KvCacheBlocks,
+                KvCacheDType = _options.KvCacheDType,
                 MaxNumSeqs = Math.Min(_options.MaxNumSeqs, chat.Model.MaxBatchTokens),
                 MaxNumBatchedTokens = chat.Model.MaxBatchTokens,
                 TimeProvider = _time,
