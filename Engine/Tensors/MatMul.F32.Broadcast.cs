@@ -6,7 +6,7 @@ namespace LlmSuite.Engine.Tensors;
 
 public static partial class MatMul
 {
-    /// <summary>Rows of x from which the Vector512 broadcast GEMM (32 or 64 x rows per register tile) beats the 6×4 dot tiles (measured: the 8×32 tile at m = 16 is half empty and no faster).</summary>
+    /// <summary>Rows of x from which the Vector512 broadcast GEMM beats the 6×4 dot tiles (measured: at m = 16 neither the half-empty 8×32 tile nor the full 8×16 one is faster, and below 12 both are slower).</summary>
     internal const int BroadcastGemmMinM = 24;
 
     /// <summary>k per block of the broadcast GEMM: the packed xᵀ block [BcKBlock, 64] is 32 KiB and stays in L1.</summary>
@@ -24,17 +24,20 @@ public static partial class MatMul
     /// <summary>The taller weight-row tile (scratch rows past a chunk).</summary>
     private const int BcNrMax = 8;
 
-    /// <summary>Width of the packed x blocks for m rows of x: 32 up to 32 rows (8×32 tile), else 64 (6×64 tile).</summary>
-    private static int XBlock(int m) => m <= 32 ? 32 : BcMBlock;
+    /// <summary>
+    /// Width of the packed x blocks for m rows of x: 16 up to 16 rows (8×16 tile), 32 up to 48 rows (8×32 tile; 33-48
+    /// rows end in a 16-wide block), else 64 (6×64 tile).
+    /// </summary>
+    private static int XBlock(int m) => m <= 16 ? 16 : m <= 48 ? 32 : BcMBlock;
 
     /// <summary>
-    /// Width of the last packed x block: past 64 rows a remainder of at most 32 rows takes a 32-wide block (8×32 tile)
-    /// instead of a mostly empty 64-wide one (m = 80 computes 96 columns, not 128); otherwise <see cref="XBlock"/>.
+    /// Width of the last packed x block: the narrowest of 16, 32 or <see cref="XBlock"/> that holds the remainder, so a
+    /// block is never mostly empty (m = 80 computes 64 + 16 columns, not 128; m = 40 computes 32 + 16, not 64).
     /// </summary>
     private static int TailBlock(int m)
     {
-        int rem = m % BcMBlock;
-        return m > BcMBlock && rem is > 0 and <= 32 ? 32 : XBlock(m);
+        int xb = XBlock(m), rem = m % xb;
+        return rem == 0 ? xb : rem <= 16 ? 16 : rem <= 32 ? 32 : xb;
     }
 
     /// <summary>Packed x blocks for m rows: every block is <see cref="XBlock"/> wide except the last (<see cref="TailBlock"/>).</summary>
@@ -106,8 +109,9 @@ public static partial class MatMul
     /// Prefill GEMM on F32 weights with Vector512 (m ≥ BroadcastGemmMinM), computed as yᵀ = W · xᵀ over the packed
     /// xᵀ (<see cref="PackForBroadcast"/>): the 6×4 register tile (24 zmm accumulators = 6 weight rows × 64 x rows)
     /// loads 4 xᵀ vectors and broadcasts 6 weight scalars per k, so each weight element is read once per 64 x rows
-    /// with no horizontal sums, and the next 6 weight rows are prefetched while these are multiplied; 24-32 rows of x
-    /// (decode batches) use an 8-row tile over 32-wide blocks (<see cref="Kernel8x32"/>). Partial sums
+    /// with no horizontal sums, and the next 6 weight rows are prefetched while these are multiplied; 24-48 rows of x
+    /// (decode batches) use an 8-row tile over 32-wide blocks (<see cref="Kernel8x32"/>), and a last block of at most
+    /// 16 rows the 8×16 tile (<see cref="Kernel8x16"/>), so no block is mostly empty (<see cref="TailBlock"/>). Partial sums
     /// live in a per-thread yᵀ scratch [rows, mPad] (L2) and are transposed into y (plus bias) once per weight chunk.
     /// No allocation after the scratch has grown to the largest m.
     /// </summary>
@@ -167,13 +171,18 @@ public static partial class MatMul
                 {
                     r[i] = j + i < rows ? w + (j + i) * ldw : zero;
                 }
-                if (nr == BcNr)
+                float* y = yT + j * mPad + mb * xw;
+                if (width == BcMBlock)
                 {
-                    Kernel6x64(xb, r, kc, yT + j * mPad + mb * xw, mPad, c0 == 0, nr * ldw);
+                    Kernel6x64(xb, r, kc, y, mPad, c0 == 0, nr * ldw);
+                }
+                else if (width == 32)
+                {
+                    Kernel8x32(xb, r, kc, y, mPad, c0 == 0, nr * ldw);
                 }
                 else
                 {
-                    Kernel8x32(xb, r, kc, yT + j * mPad + mb * xw, mPad, c0 == 0, nr * ldw);
+                    Kernel8x16(xb, r, kc, y, mPad, c0 == 0, nr * ldw);
                 }
             }
         }
@@ -315,6 +324,55 @@ public static partial class MatMul
         StoreT2(yT + 5 * ldy, first, c5a, c5b);
         StoreT2(yT + 6 * ldy, first, c6a, c6b);
         StoreT2(yT + 7 * ldy, first, c7a, c7b);
+    }
+
+    /// <summary>
+    /// yᵀ[8 weight rows, 16 x rows] (row stride ldy) = (first ? 0 : yᵀ) + Σ_c w_r[c] · xᵀ[c, 0..16): the tile for
+    /// up to 16 rows of x (small decode batches, short prefill chunks, remainders): 8 zmm accumulators, one xᵀ load and
+    /// 8 weight broadcasts per k, so weights are read once per 16 x rows with no horizontal sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
+    private static unsafe void Kernel8x16(float* xT /*[kc, 16]*/, float** w /*8 rows, [kc] each*/, int kc, float* yT /*[8, ldy]*/, nint ldy, bool first, nint ahead)
+    {
+        var c0 = Vector512<float>.Zero; var c1 = c0; var c2 = c0; var c3 = c0;
+        var c4 = c0; var c5 = c0; var c6 = c0; var c7 = c0;
+        float* w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7];
+        for (nint line = 0; line < kc; line += 16)
+        {
+            Sse.Prefetch0(w0 + line + ahead); Sse.Prefetch0(w1 + line + ahead); Sse.Prefetch0(w2 + line + ahead); Sse.Prefetch0(w3 + line + ahead);
+            Sse.Prefetch0(w4 + line + ahead); Sse.Prefetch0(w5 + line + ahead); Sse.Prefetch0(w6 + line + ahead); Sse.Prefetch0(w7 + line + ahead);
+            nint end = Math.Min(kc, line + 16);
+            for (nint c = line; c < end; c++)
+            {
+                var x = Vector512.Load(xT + c * 16);
+                c0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w0[c]), c0);
+                c1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w1[c]), c1);
+                c2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w2[c]), c2);
+                c3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w3[c]), c3);
+                c4 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w4[c]), c4);
+                c5 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w5[c]), c5);
+                c6 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w6[c]), c6);
+                c7 = Vector512.FusedMultiplyAdd(x, Vector512.Create(w7[c]), c7);
+            }
+        }
+        StoreT1(yT, first, c0);
+        StoreT1(yT + 1 * ldy, first, c1);
+        StoreT1(yT + 2 * ldy, first, c2);
+        StoreT1(yT + 3 * ldy, first, c3);
+        StoreT1(yT + 4 * ldy, first, c4);
+        StoreT1(yT + 5 * ldy, first, c5);
+        StoreT1(yT + 6 * ldy, first, c6);
+        StoreT1(yT + 7 * ldy, first, c7);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreT1(float* y /*[16]*/, bool first, Vector512<float> v)
+    {
+        if (!first)
+        {
+            v += Vector512.Load(y);
+        }
+        v.Store(y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

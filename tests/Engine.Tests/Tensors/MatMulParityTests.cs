@@ -10,9 +10,9 @@ public class MatMulParityTests
         var data = new TheoryData<string, int>();
         foreach (var width in new[] { SimdWidth.Vector512, SimdWidth.Vector256, SimdWidth.Vector128, SimdWidth.AvxVnni })
         {
-            // 17, 23: 6x4 tiles; 24-32: the 8x32 broadcast tile; 33-64: the 6x64 one with padded x blocks; past 64 a
-            // remainder of 1-32 rows takes a 32-wide last block (65, 96, 160), one of 33-63 a 64-wide one (97, 100)
-            foreach (int m in new[] { 1, 2, 3, 5, 8, 17, 23, 24, 25, 32, 33, 40, 64, 65, 96, 97, 100, 160 })
+            // 17, 23: 6x4 tiles; 24-32: the 8x32 broadcast tile; 33-48: 8x32 then a 16-wide 8x16 block; 49-64: the
+            // 6x64 tile with a padded block; past 64 the last block is 16 (65, 80), 32 (96, 160) or 64 (97, 100) wide
+            foreach (int m in new[] { 1, 2, 3, 5, 8, 17, 23, 24, 25, 32, 33, 40, 48, 49, 64, 65, 80, 96, 97, 100, 160 })
             {
                 data.Add(width.ToString(), m);
             }
