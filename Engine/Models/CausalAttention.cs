@@ -122,6 +122,10 @@ internal sealed unsafe class CausalAttention : IDisposable
         }
     }
 
+    /// <summary>Per worker thread, pinned: one kv head's K and V of a tile's blocks widened to f32, [blocks, 2, e * B] (grown on demand).</summary>
+    [ThreadStatic]
+    private static float[]? t_widened;
+
     private void Run<T>(int start, int end) where T : struct, IKvElements
     {
         IKvCache cache = _cache!;
@@ -144,6 +148,11 @@ internal sealed unsafe class CausalAttention : IDisposable
                 int kh = _items[item * 3 + 1], first = _items[item * 3 + 2];
                 int tileTokens = Math.Min(TileTokens, span.Length - first);
                 int rows = tileTokens * _group;
+                // a bf16 tile of several row passes (prefill) widens its blocks once instead of once per pass; the
+                // widening is exact and the f32 kernel does the same arithmetic, so the result is bit-identical
+                float* widened = typeof(T) == typeof(BF16Elements) && rows > RowsPerPass
+                    ? Widen(cache, span.SequenceId, kh, span.StartPosition + first + tileTokens - 1)
+                    : null;
                 for (int r0 = 0; r0 < rows; r0 += RowsPerPass)
                 {
                     int R = Math.Min(RowsPerPass, rows - r0), maxPos = 0;
@@ -163,6 +172,14 @@ internal sealed unsafe class CausalAttention : IDisposable
                     for (int block = 0; block * B <= maxPos; block++)
                     {
                         int baseP = block * B;
+                        if (widened != null)
+                        {
+                            float* kw = widened + (long)block * 2 * e * B;   // [e, B] then [B, e]
+                            Scores<F32Elements>((byte*)kw, e, B, padded, q0, q1, q2, q3, scores, kTail, null);
+                            int jw = SoftmaxRows(scores, padded, B, baseP, rowPos, valid, runningMax, runningSum, acc, e);
+                            AccumulateValues<F32Elements>((byte*)(kw + e * B), e, e, padded, jw, scores, acc, null, 0);
+                            continue;
+                        }
                         ReadOnlySpan<byte> keySpan = cache.KeyBytes(_layer, span.SequenceId, block);     // [g, e, B] elements
                         ReadOnlySpan<byte> valueSpan = cache.ValueBytes(_layer, span.SequenceId, block); // [g, B, e] elements
                         bool hasNext = (block + 1) * B <= maxPos;
@@ -179,13 +196,7 @@ internal sealed unsafe class CausalAttention : IDisposable
                             byte* kNext = hasNext ? kNextBlock + kh * headBytes : null;
                             byte* vNext = hasNext ? vNextBlock + kh * headBytes : null;
                             Scores<T>(kt, e, B, padded, q0, q1, q2, q3, scores, kTail, kNext);
-                            int jMax = 0;
-                            for (int r = 0; r < RowsPerPass; r++)
-                            {
-                                valid[r] = Math.Clamp(rowPos[r] + 1 - baseP, 0, B);
-                                jMax = Math.Max(jMax, valid[r]);
-                                Softmax(scores + r * padded, padded, valid[r], ref runningMax[r], ref runningSum[r], acc + r * e, e);
-                            }
+                            int jMax = SoftmaxRows(scores, padded, B, baseP, rowPos, valid, runningMax, runningSum, acc, e);
                             AccumulateValues<T>(vBlock + kh * headBytes, e, e, padded, jMax, scores, acc, vNext, (int)headBytes);
                         }
                     }
@@ -207,6 +218,39 @@ internal sealed unsafe class CausalAttention : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>Online softmax of every row of the pass for the block at <paramref name="baseP"/>; returns the most valid positions of a row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SoftmaxRows(float* scores /*[R, padded]*/, int padded, int B, int baseP, int* rowPos, int* valid, float* runningMax, float* runningSum, float* acc /*[R, e]*/, int e)
+    {
+        int jMax = 0;
+        for (int r = 0; r < RowsPerPass; r++)
+        {
+            valid[r] = Math.Clamp(rowPos[r] + 1 - baseP, 0, B);
+            jMax = Math.Max(jMax, valid[r]);
+            Softmax(scores + r * padded, padded, valid[r], ref runningMax[r], ref runningSum[r], acc + r * e, e);
+        }
+        return jMax;
+    }
+
+    /// <summary>K and V of kv head <paramref name="kh"/> for positions [0, <paramref name="lastPos"/>] of a bf16 sequence, widened into this thread's scratch.</summary>
+    private float* Widen(IKvCache cache, int sequenceId, int kh, int lastPos)
+    {
+        int e = _headDim, B = cache.BlockSize, blocks = lastPos / B + 1, slice = e * B;
+        long need = (long)blocks * 2 * slice;
+        if (t_widened is null || t_widened.Length < need)
+        {
+            t_widened = GC.AllocateUninitializedArray<float>((int)Math.Max(need, 2L * 16 * slice), pinned: true);   // growth only, then reused
+        }
+        float[] w = t_widened;
+        int bytes = slice * sizeof(ushort);
+        for (int block = 0; block < blocks; block++)
+        {
+            BFloat16.Widen(MemoryMarshal.Cast<byte, ushort>(cache.KeyBytes(_layer, sequenceId, block).Slice(kh * bytes, bytes)), w.AsSpan(block * 2 * slice, slice));
+            BFloat16.Widen(MemoryMarshal.Cast<byte, ushort>(cache.ValueBytes(_layer, sequenceId, block).Slice(kh * bytes, bytes)), w.AsSpan(block * 2 * slice + slice, slice));
+        }
+        return (float*)Unsafe.AsPointer(ref w[0]);   // pinned array: the pointer stays valid
     }
 
     /// <summary>scores[r, j] = (q_r · k_j) * scale for the block's B positions (padding lanes up to <paramref name="padded"/> hold garbage).</summary>

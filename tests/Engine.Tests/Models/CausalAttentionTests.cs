@@ -1,5 +1,6 @@
 using LlmSuite.Engine.KvCache;
 using LlmSuite.Engine.Models;
+using LlmSuite.Engine.Tensors;
 
 namespace LlmSuite.Engine.Tests.Models;
 
@@ -66,6 +67,44 @@ public class CausalAttentionTests
             t0 += length;
         }
     }
+
+    [Theory]
+    [InlineData(16, 64)]
+    [InlineData(5, 40)]
+    public void Forward_Bf16Cache_BitIdenticalToF32CacheHoldingTheSameRoundedValues(int blockSize, int headDim)
+    {
+        // decode rows read bf16 blocks directly; prefill tiles widen them once into scratch: both must equal the f32 kernel
+        var bf16 = new ContiguousKvCache(1, Spans.Length, Positions, KvHeads, headDim, blockSize, KvCacheDType.BF16);
+        var f32 = new ContiguousKvCache(1, Spans.Length, Positions, KvHeads, headDim, blockSize, KvCacheDType.F32);
+        var rng = new Random(7);
+        float[] k = new float[KvHeads * headDim], v = new float[KvHeads * headDim];   // [kvHeads * headDim]
+        for (int s = 0; s < Spans.Length; s++)
+        {
+            for (int p = 0; p < Positions; p++)
+            {
+                Fill(rng, k, 2);
+                Fill(rng, v, 1);
+                bf16.Write(0, s, p, k, v);
+                f32.Write(0, s, p, Rounded(k), Rounded(v));
+            }
+        }
+        int T = Spans.Sum(s => s.Length), row = Heads * headDim;
+        float[] q = new float[T * row];   // [T, h, e]
+        Fill(rng, q, 2);
+        using var attention = new CausalAttention(Heads, KvHeads, headDim, maxTokens: 64);
+        var batch = new ForwardBatch(64, 4);
+        foreach (var (sequence, start, length) in Spans)
+        {
+            batch.Add(sequence, new int[length], start);
+        }
+        float[] fromBf16 = new float[T * row], fromF32 = new float[T * row];   // [T, h, e]
+        attention.Plan(batch);
+        attention.Forward(q, bf16, 0, fromBf16);
+        attention.Forward(q, f32, 0, fromF32);
+        Assert.Equal(Bits(fromF32), Bits(fromBf16));
+    }
+
+    private static float[] Rounded(float[] x) => [.. x.Select(a => BFloat16.ToSingle(BFloat16.FromSingle(a)))];
 
     /// <summary>softmax(q·kᵀ/√e)·v in double over the cache's widened K/V (positions [0, pos] of each token).</summary>
     private static double[] Reference(ContiguousKvCache cache, int sequence, int start, int length, float[] q /*[length, h, e]*/, int e)
