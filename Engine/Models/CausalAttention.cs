@@ -18,7 +18,8 @@ namespace LlmSuite.Engine.Models;
 /// sums). Each row's arithmetic depends only on its own query, position and the cache (masked lanes contribute exact
 /// zeros), never on which rows share its tile: batched = unbatched exactly. The kernel is generic over the cache's
 /// element type (<see cref="F32Elements"/>, or <see cref="BF16Elements"/> widened 16 at a time by a shift into the
-/// high half, so bf16 reads half the bytes and computes in f32 like the f32 cache).
+/// high half, so bf16 reads half the bytes and computes in f32 like the f32 cache); a bf16 prefill tile, whose blocks
+/// every row pass re-reads, widens them once into a per-thread f32 scratch instead (up to 1 MiB, else directly).
 /// </summary>
 internal sealed unsafe class CausalAttention : IDisposable
 {
@@ -27,6 +28,7 @@ internal sealed unsafe class CausalAttention : IDisposable
     private const int RowsPerPass = 4;     // rows sharing each K/V load
     private const int TileTokens = 16;     // tokens of one span per work item
     private const int CacheLine = 64;      // prefetch stride in bytes
+    private const int MaxWidenedFloats = 256 * 1024;   // 1 MiB of widened bf16 K/V per thread (half the L2)
     private GCHandle _self;
     private readonly int _heads, _kvHeads, _headDim, _group;
     private readonly float _scale;
@@ -148,10 +150,12 @@ internal sealed unsafe class CausalAttention : IDisposable
                 int kh = _items[item * 3 + 1], first = _items[item * 3 + 2];
                 int tileTokens = Math.Min(TileTokens, span.Length - first);
                 int rows = tileTokens * _group;
-                // a bf16 tile of several row passes (prefill) widens its blocks once instead of once per pass; the
-                // widening is exact and the f32 kernel does the same arithmetic, so the result is bit-identical
-                float* widened = typeof(T) == typeof(BF16Elements) && rows > RowsPerPass
-                    ? Widen(cache, span.SequenceId, kh, span.StartPosition + first + tileTokens - 1)
+                // a bf16 tile of several row passes (prefill) widens its blocks once instead of once per pass, while
+                // the f32 copy stays L2-sized; the widening is exact and the f32 kernel does the same arithmetic, so
+                // the result is bit-identical either way
+                int lastPos = span.StartPosition + first + tileTokens - 1;
+                float* widened = typeof(T) == typeof(BF16Elements) && rows > RowsPerPass && (long)(lastPos / B + 1) * 2 * e * B <= MaxWidenedFloats
+                    ? Widen(cache, span.SequenceId, kh, lastPos)
                     : null;
                 for (int r0 = 0; r0 < rows; r0 += RowsPerPass)
                 {
@@ -241,7 +245,7 @@ internal sealed unsafe class CausalAttention : IDisposable
         long need = (long)blocks * 2 * slice;
         if (t_widened is null || t_widened.Length < need)
         {
-            t_widened = GC.AllocateUninitializedArray<float>((int)Math.Max(need, 2L * 16 * slice), pinned: true);   // growth only, then reused
+            t_widened = GC.AllocateUninitializedArray<float>(MaxWidenedFloats, pinned: true);   // once per thread, then reused
         }
         float[] w = t_widened;
         int bytes = slice * sizeof(ushort);

@@ -69,18 +69,22 @@ public class CausalAttentionTests
     }
 
     [Theory]
-    [InlineData(16, 64)]
-    [InlineData(5, 40)]
-    public void Forward_Bf16Cache_BitIdenticalToF32CacheHoldingTheSameRoundedValues(int blockSize, int headDim)
+    [InlineData(16, 64, 0)]
+    [InlineData(5, 40, 0)]
+    [InlineData(16, 64, 2200)]   // the chunk's blocks exceed the widening scratch: read directly
+    public void Forward_Bf16Cache_BitIdenticalToF32CacheHoldingTheSameRoundedValues(int blockSize, int headDim, int offset)
     {
-        // decode rows read bf16 blocks directly; prefill tiles widen them once into scratch: both must equal the f32 kernel
-        var bf16 = new ContiguousKvCache(1, Spans.Length, Positions, KvHeads, headDim, blockSize, KvCacheDType.BF16);
-        var f32 = new ContiguousKvCache(1, Spans.Length, Positions, KvHeads, headDim, blockSize, KvCacheDType.F32);
+        // decode rows read bf16 blocks directly; prefill tiles widen them once into scratch (up to its size): every
+        // path must equal the f32 kernel on the same values
+        int positions = Positions + offset;
+        (int Sequence, int Start, int Length)[] spans = [.. Spans.Select(s => s.Start == 0 ? s : (s.Sequence, s.Start + offset, s.Length))];
+        var bf16 = new ContiguousKvCache(1, spans.Length, positions, KvHeads, headDim, blockSize, KvCacheDType.BF16);
+        var f32 = new ContiguousKvCache(1, spans.Length, positions, KvHeads, headDim, blockSize, KvCacheDType.F32);
         var rng = new Random(7);
         float[] k = new float[KvHeads * headDim], v = new float[KvHeads * headDim];   // [kvHeads * headDim]
-        for (int s = 0; s < Spans.Length; s++)
+        for (int s = 0; s < spans.Length; s++)
         {
-            for (int p = 0; p < Positions; p++)
+            for (int p = 0; p < positions; p++)
             {
                 Fill(rng, k, 2);
                 Fill(rng, v, 1);
@@ -88,12 +92,12 @@ public class CausalAttentionTests
                 f32.Write(0, s, p, Rounded(k), Rounded(v));
             }
         }
-        int T = Spans.Sum(s => s.Length), row = Heads * headDim;
+        int T = spans.Sum(s => s.Length), row = Heads * headDim;
         float[] q = new float[T * row];   // [T, h, e]
         Fill(rng, q, 2);
         using var attention = new CausalAttention(Heads, KvHeads, headDim, maxTokens: 64);
         var batch = new ForwardBatch(64, 4);
-        foreach (var (sequence, start, length) in Spans)
+        foreach (var (sequence, start, length) in spans)
         {
             batch.Add(sequence, new int[length], start);
         }
