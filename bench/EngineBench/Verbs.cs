@@ -8,7 +8,7 @@ internal static class Verbs
         new Dictionary<string, (string, Func<string[], int>)>(StringComparer.OrdinalIgnoreCase)
         {
             ["kernels"] = ("memory bandwidth, F32 GEMM, F32/BF16/Q8_0 decode GEMV vs the bandwidth roofline", KernelBench.Run),
-            ["decode"] = ("model-level single-sequence decode tok/s (F32, Q8_0) vs the roofline, prefill GFLOP/s (DecodeBenchmark)", DecodeBenchmark.Run),
+            ["decode"] = ("model-level single-sequence decode tok/s (F32, Q8_0) vs the roofline, prefill GFLOP/s, long-context batched decode step with an f32 vs bf16 KV cache (DecodeBenchmark)", DecodeBenchmark.Run),
             ["serve"] = ("serving: continuous vs sequential vs static batching, cached-prefix TTFT, paged KV memory (ServingBenchmark)", ServingBenchmark.Run),
         };
 
