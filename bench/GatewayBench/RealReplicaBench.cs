@@ -56,27 +56,23 @@ internal static class RealReplicaBench
             $"  round-robin / cache-aware TTFT: mean {rr.Average() / ca.Average():F2}x, p50 {Median(rr) / Median(ca):F2}x"));
     }
 
-    private static async Task<(double Hits, double Queries)> PrefixCacheAsync(HttpClient http, InferenceReplicas replicas)
-    {
-        double hits = 0, queries = 0;
-        foreach (var address in replicas.Addresses)
-        {
-            hits += await InferenceReplicas.ScrapeAsync(http, address, "vllm:prefix_cache_hits");
-            queries += await InferenceReplicas.ScrapeAsync(http, address, "vllm:prefix_cache_queries");
-        }
-        return (hits, queries);
-    }
+    /// <summary>Prefix-cache hit and query tokens over both replicas.</summary>
+    private static Task<(double Hits, double Queries)> PrefixCacheAsync(HttpClient http, InferenceReplicas replicas)
+        => SumPairAsync(http, replicas, "vllm:prefix_cache_hits", "vllm:prefix_cache_queries");
 
     /// <summary>Sum and count of the replicas' own TTFT histograms (arrival at the engine to the first sampled token).</summary>
-    private static async Task<(double Seconds, double Count)> EngineTtftAsync(HttpClient http, InferenceReplicas replicas)
+    private static Task<(double Seconds, double Count)> EngineTtftAsync(HttpClient http, InferenceReplicas replicas)
+        => SumPairAsync(http, replicas, "vllm:time_to_first_token_seconds_sum", "vllm:time_to_first_token_seconds_count");
+
+    private static async Task<(double, double)> SumPairAsync(HttpClient http, InferenceReplicas replicas, string first, string second)
     {
-        double seconds = 0, count = 0;
+        double a = 0, b = 0;
         foreach (var address in replicas.Addresses)
         {
-            seconds += await InferenceReplicas.ScrapeAsync(http, address, "vllm:time_to_first_token_seconds_sum");
-            count += await InferenceReplicas.ScrapeAsync(http, address, "vllm:time_to_first_token_seconds_count");
+            a += await InferenceReplicas.ScrapeAsync(http, address, first);
+            b += await InferenceReplicas.ScrapeAsync(http, address, second);
         }
-        return (seconds, count);
+        return (a, b);
     }
 
     private static double Median(double[] sorted) => sorted[sorted.Length / 2];
