@@ -13,7 +13,7 @@ public class ResilienceTests
     {
         ["services:flaky:http:0"] = backend.ToString(),
         ["Resilience:RetryBaseDelay"] = "00:00:00.001",
-        ["Resilience:AttemptTimeout"] = "00:00:00.500",
+        ["Resilience:AttemptTimeout"] = "00:00:02",
     });
 
     private static IHost BuildHost(Dictionary<string, string?> settings)
@@ -62,7 +62,7 @@ public class ResilienceTests
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
-                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+                await Task.Delay(TimeSpan.FromSeconds(60), ct);   // far past the attempt timeout, inside the total one
             }
             return "ok";
         }));
@@ -70,6 +70,8 @@ public class ResilienceTests
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
 
         Assert.Equal("ok", await client.GetStringAsync("http://flaky/x"));
-        Assert.Equal(2, calls);
+        // without an attempt timeout the first call would answer after 60 s with calls == 1; a loaded CI machine may
+        // also time out the fast second attempt (CI saw 3), so only "retried at least once" is asserted
+        Assert.InRange(calls, 2, 3);
     }
 }
