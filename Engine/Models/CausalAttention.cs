@@ -304,6 +304,7 @@ internal sealed unsafe class CausalAttention : IDisposable
     /// Online softmax update of one row for one block: the first <paramref name="valid"/> scores become probabilities
     /// (relative to the new running max), the rest exact zeros; the running sum and accumulator are rescaled.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: a tier-0 copy (and the BCL exp it calls, not inlined there) ran for minutes in a busy server
     private static void Softmax(float* s /*[padded]*/, int padded, int valid, ref float runningMax, ref float runningSum, float* acc /*[e]*/, int e)
     {
         if (valid == 0)
