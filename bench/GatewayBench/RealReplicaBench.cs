@@ -22,14 +22,17 @@ internal static class RealReplicaBench
         var samples = new Dictionary<string, List<TurnSample>> { ["RoundRobin"] = [], ["CacheAware"] = [] };
         var hits = new Dictionary<string, (double Hits, double Queries)> { ["RoundRobin"] = default, ["CacheAware"] = default };
         var round = 0;
-        foreach (var policy in new[] { "warm-up" }.Concat(Enumerable.Repeat(new[] { "RoundRobin", "CacheAware" }, pairs).SelectMany(p => p)))
+        // pairs alternate which policy goes first, so neither always runs right after the warm-up or after the other
+        var order = Enumerable.Range(0, pairs).SelectMany(p => p % 2 == 0 ? new[] { "RoundRobin", "CacheAware" } : ["CacheAware", "RoundRobin"]);
+        foreach (var policy in new[] { "warm-up" }.Concat(order))
         {
             var warmUp = policy == "warm-up";
             var (gateway, address) = await Hosts.StartGatewayAsync(replicas.Addresses, redis: null, warmUp ? "RoundRobin" : policy);
             var (hits0, queries0) = await PrefixCacheAsync(http, replicas);
             var (engineTtft0, engineCount0) = await EngineTtftAsync(http, replicas);
             var pair = warmUp ? -1 : (round - 1) / 2;   // both policies of a pair see the same texts and arrival times
-            var run = await MultiTurnChat.RunAsync(http, address, Path.GetFileName(model), warmUp ? 2 : conversations, warmUp ? 2 : turns,
+            // the warm-up is a full-width run of a few turns, so both replicas' hot paths are compiled before measuring
+            var run = await MultiTurnChat.RunAsync(http, address, Path.GetFileName(model), conversations, warmUp ? 4 : turns,
                 SystemWords, UserWords, ReplyTokens, thinkTime, seed: pair, salt: $"run{round++}");
             var (hits1, queries1) = await PrefixCacheAsync(http, replicas);
             var (engineTtft1, engineCount1) = await EngineTtftAsync(http, replicas);
