@@ -28,6 +28,7 @@ internal sealed unsafe class CausalAttention : IDisposable
     private const int RowsPerPass = 4;     // rows sharing each K/V load
     private const int TileTokens = 16;     // tokens of one span per work item
     private const int CacheLine = 64;      // prefetch stride in bytes
+    private const int SoftmaxPositions = 64;   // positions per online-softmax update (4 blocks of 16): the max, exp and rescale once per 64, not per block
     private const int MaxWidenedFloats = 256 * 1024;   // 1 MiB of widened bf16 K/V per thread (half the L2)
     private GCHandle _self;
     private readonly int _heads, _kvHeads, _headDim, _group;
@@ -133,7 +134,10 @@ internal sealed unsafe class CausalAttention : IDisposable
         IKvCache cache = _cache!;
         int size = T.Size;
         int e = _headDim, B = cache.BlockSize, padded = (B + Lanes - 1) / Lanes * Lanes;
-        float* scores = stackalloc float[RowsPerPass * padded];   // [R, padded] scores, then probabilities
+        int S = padded == B ? Math.Max(1, SoftmaxPositions / B) : 1;   // blocks per softmax update (their scores must be contiguous)
+        int width = S * padded;                                          // row stride of the scores
+        long headBytes = (long)e * B * size;                             // one kv head's slice of a block
+        float* scores = stackalloc float[RowsPerPass * width];   // [R, width] scores, then probabilities
         float* acc = stackalloc float[RowsPerPass * e];            // [R, e]
         float* kTail = stackalloc float[Lanes];
         float* runningMax = stackalloc float[RowsPerPass];
@@ -173,35 +177,47 @@ internal sealed unsafe class CausalAttention : IDisposable
                     new Span<float>(acc, RowsPerPass * e).Clear();
                     float* q0 = qBase + (long)rowIndex[0] * e, q1 = qBase + (long)rowIndex[1] * e;
                     float* q2 = qBase + (long)rowIndex[2] * e, q3 = qBase + (long)rowIndex[3] * e;
-                    for (int block = 0; block * B <= maxPos; block++)
+                    // blocks are taken S at a time: scores of the group first, then one online-softmax update (one max,
+                    // one exp pass, one rescale of the accumulators) for all of them, then their values
+                    int lastBlock = maxPos / B;
+                    for (int firstBlock = 0; firstBlock <= lastBlock; firstBlock += S)
                     {
-                        int baseP = block * B;
-                        if (widened != null)
+                        int blocks = Math.Min(S, lastBlock + 1 - firstBlock), baseP = firstBlock * B;
+                        for (int g = 0; g < blocks; g++)
                         {
-                            float* kw = widened + (long)block * 2 * e * B;   // [e, B] then [B, e]
-                            Scores<F32Elements>((byte*)kw, e, B, padded, q0, q1, q2, q3, scores, kTail, null);
-                            int jw = SoftmaxRows(scores, padded, B, baseP, rowPos, valid, runningMax, runningSum, acc, e);
-                            AccumulateValues<F32Elements>((byte*)(kw + e * B), e, e, padded, jw, scores, acc, null, 0);
-                            continue;
+                            int block = firstBlock + g;
+                            if (widened != null)
+                            {
+                                Scores<F32Elements>((byte*)(widened + (long)block * 2 * e * B), e, B, width, q0, q1, q2, q3, scores + g * padded, kTail, null);
+                                continue;
+                            }
+                            bool hasNext = block < lastBlock;
+                            ReadOnlySpan<byte> keySpan = cache.KeyBytes(_layer, span.SequenceId, block);     // [g, e, B] elements
+                            ReadOnlySpan<byte> nextKeys = hasNext ? cache.KeyBytes(_layer, span.SequenceId, block + 1) : keySpan;
+                            fixed (byte* kBlock = keySpan)
+                            fixed (byte* kNextBlock = nextKeys)
+                            {
+                                // the next block is elsewhere in the pool: fetch its kv-head slice while this one computes
+                                Scores<T>(kBlock + kh * headBytes, e, B, width, q0, q1, q2, q3, scores + g * padded, kTail, hasNext ? kNextBlock + kh * headBytes : null);
+                            }
                         }
-                        ReadOnlySpan<byte> keySpan = cache.KeyBytes(_layer, span.SequenceId, block);     // [g, e, B] elements
-                        ReadOnlySpan<byte> valueSpan = cache.ValueBytes(_layer, span.SequenceId, block); // [g, B, e] elements
-                        bool hasNext = (block + 1) * B <= maxPos;
-                        ReadOnlySpan<byte> nextKeys = hasNext ? cache.KeyBytes(_layer, span.SequenceId, block + 1) : keySpan;
-                        ReadOnlySpan<byte> nextValues = hasNext ? cache.ValueBytes(_layer, span.SequenceId, block + 1) : valueSpan;
-                        fixed (byte* kBlock = keySpan)
-                        fixed (byte* vBlock = valueSpan)
-                        fixed (byte* kNextBlock = nextKeys)
-                        fixed (byte* vNextBlock = nextValues)
+                        int jMax = SoftmaxRows(scores, width, blocks * padded, blocks * B, baseP, rowPos, valid, runningMax, runningSum, acc, e);
+                        for (int g = 0; g < blocks && g * B < jMax; g++)
                         {
-                            long headBytes = (long)e * B * size;   // one kv head's slice of a block
-                            byte* kt = kBlock + kh * headBytes;
-                            // the next block is elsewhere in the pool: fetch its kv-head slice while this one computes
-                            byte* kNext = hasNext ? kNextBlock + kh * headBytes : null;
-                            byte* vNext = hasNext ? vNextBlock + kh * headBytes : null;
-                            Scores<T>(kt, e, B, padded, q0, q1, q2, q3, scores, kTail, kNext);
-                            int jMax = SoftmaxRows(scores, padded, B, baseP, rowPos, valid, runningMax, runningSum, acc, e);
-                            AccumulateValues<T>(vBlock + kh * headBytes, e, e, padded, jMax, scores, acc, vNext, (int)headBytes);
+                            int block = firstBlock + g, jBlock = Math.Min(B, jMax - g * B);
+                            if (widened != null)
+                            {
+                                AccumulateValues<F32Elements>((byte*)(widened + (long)block * 2 * e * B + e * B), e, e, width, jBlock, scores + g * padded, acc, null, 0);
+                                continue;
+                            }
+                            bool hasNext = block < lastBlock;
+                            ReadOnlySpan<byte> valueSpan = cache.ValueBytes(_layer, span.SequenceId, block); // [g, B, e] elements
+                            ReadOnlySpan<byte> nextValues = hasNext ? cache.ValueBytes(_layer, span.SequenceId, block + 1) : valueSpan;
+                            fixed (byte* vBlock = valueSpan)
+                            fixed (byte* vNextBlock = nextValues)
+                            {
+                                AccumulateValues<T>(vBlock + kh * headBytes, e, e, width, jBlock, scores + g * padded, acc, hasNext ? vNextBlock + kh * headBytes : null, (int)headBytes);
+                            }
                         }
                     }
                     for (int r = 0; r < R; r++)
@@ -224,16 +240,19 @@ internal sealed unsafe class CausalAttention : IDisposable
         }
     }
 
-    /// <summary>Online softmax of every row of the pass for the block at <paramref name="baseP"/>; returns the most valid positions of a row.</summary>
+    /// <summary>
+    /// Online softmax of every row of the pass over the <paramref name="positions"/> positions from <paramref name="baseP"/>
+    /// (scores in the first <paramref name="columns"/> columns of each row); returns the most valid positions of a row.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SoftmaxRows(float* scores /*[R, padded]*/, int padded, int B, int baseP, int* rowPos, int* valid, float* runningMax, float* runningSum, float* acc /*[R, e]*/, int e)
+    private static int SoftmaxRows(float* scores /*[R, stride]*/, int stride, int columns, int positions, int baseP, int* rowPos, int* valid, float* runningMax, float* runningSum, float* acc /*[R, e]*/, int e)
     {
         int jMax = 0;
         for (int r = 0; r < RowsPerPass; r++)
         {
-            valid[r] = Math.Clamp(rowPos[r] + 1 - baseP, 0, B);
+            valid[r] = Math.Clamp(rowPos[r] + 1 - baseP, 0, positions);
             jMax = Math.Max(jMax, valid[r]);
-            Softmax(scores + r * padded, padded, valid[r], ref runningMax[r], ref runningSum[r], acc + r * e, e);
+            Softmax(scores + r * stride, columns, valid[r], ref runningMax[r], ref runningSum[r], acc + r * e, e);
         }
         return jMax;
     }
@@ -257,9 +276,9 @@ internal sealed unsafe class CausalAttention : IDisposable
         return (float*)Unsafe.AsPointer(ref w[0]);   // pinned array: the pointer stays valid
     }
 
-    /// <summary>scores[r, j] = (q_r · k_j) * scale for the block's B positions (padding lanes up to <paramref name="padded"/> hold garbage).</summary>
+    /// <summary>scores[r * stride + j] = (q_r · k_j) * scale for the block's B positions (padding lanes up to a multiple of 16 hold garbage).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Scores<T>(byte* kt /*[e, B] elements of T*/, int e, int B, int padded, float* q0, float* q1, float* q2, float* q3, float* scores /*[R, padded]*/, float* kTail, byte* kNext)
+    private void Scores<T>(byte* kt /*[e, B] elements of T*/, int e, int B, int stride, float* q0, float* q1, float* q2, float* q3, float* scores /*[R, stride]*/, float* kTail, byte* kNext)
         where T : struct, IKvElements
     {
         Vector512<float> scale = Vector512.Create(_scale);
@@ -294,14 +313,14 @@ internal sealed unsafe class CausalAttention : IDisposable
                 a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[d]), k, a3);
             }
             (a0 * scale).Store(scores + c0);
-            (a1 * scale).Store(scores + padded + c0);
-            (a2 * scale).Store(scores + 2 * padded + c0);
-            (a3 * scale).Store(scores + 3 * padded + c0);
+            (a1 * scale).Store(scores + stride + c0);
+            (a2 * scale).Store(scores + 2 * stride + c0);
+            (a3 * scale).Store(scores + 3 * stride + c0);
         }
     }
 
     /// <summary>
-    /// Online softmax update of one row for one block: the first <paramref name="valid"/> scores become probabilities
+    /// Online softmax update of one row for a group of blocks: the first <paramref name="valid"/> scores become probabilities
     /// (relative to the new running max), the rest exact zeros; the running sum and accumulator are rescaled.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: a tier-0 copy (and the BCL exp it calls, not inlined there) ran for minutes in a busy server

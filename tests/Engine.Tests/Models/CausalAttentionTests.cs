@@ -11,10 +11,12 @@ namespace LlmSuite.Engine.Tests.Models;
 /// </summary>
 public class CausalAttentionTests
 {
-    private const int Heads = 6, KvHeads = 2, Positions = 64;
+    private const int Heads = 6, KvHeads = 2, Positions = 200;
 
     // (sequence, first position, tokens): a decode step, a whole prompt, a chunk of a longer prompt
-    private static readonly (int Sequence, int Start, int Length)[] Spans = [(0, 37, 1), (1, 0, 20), (2, 10, 7)];
+    // with 16-position blocks the softmax runs over groups of 4 blocks (64 positions): a decode token two groups in, a
+    // prefill inside the first group, and a chunk whose row passes straddle the groups at 64 and 128
+    private static readonly (int Sequence, int Start, int Length)[] Spans = [(0, 137, 1), (1, 0, 20), (2, 60, 75)];
 
     [Theory]
     [InlineData(KvCacheDType.F32, 16, 64)]
@@ -39,8 +41,8 @@ public class CausalAttentionTests
         int T = Spans.Sum(s => s.Length), row = Heads * headDim;
         float[] q = new float[T * row];   // [T, h, e]
         Fill(rng, q, 2);
-        using var attention = new CausalAttention(Heads, KvHeads, headDim, maxTokens: 64);
-        var batch = new ForwardBatch(64, 4);
+        using var attention = new CausalAttention(Heads, KvHeads, headDim, maxTokens: 128);
+        var batch = new ForwardBatch(128, 4);
         foreach (var (sequence, start, length) in Spans)
         {
             batch.Add(sequence, new int[length], start);
@@ -95,8 +97,8 @@ public class CausalAttentionTests
         int T = spans.Sum(s => s.Length), row = Heads * headDim;
         float[] q = new float[T * row];   // [T, h, e]
         Fill(rng, q, 2);
-        using var attention = new CausalAttention(Heads, KvHeads, headDim, maxTokens: 64);
-        var batch = new ForwardBatch(64, 4);
+        using var attention = new CausalAttention(Heads, KvHeads, headDim, maxTokens: 128);
+        var batch = new ForwardBatch(128, 4);
         foreach (var (sequence, start, length) in spans)
         {
             batch.Add(sequence, new int[length], start);
