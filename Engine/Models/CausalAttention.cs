@@ -11,7 +11,8 @@ namespace LlmSuite.Engine.Models;
 /// Causal grouped-query attention over an <see cref="IKvCache"/>: every (token, head) row of the batch attends to its
 /// sequence's cached positions [0, pos], read block by block with an online (running-max) softmax, so the same code
 /// serves prefill, decode and mixed batches and a paged cache.
-/// Work items are (span, kv head, tile of up to <see cref="TileTokens"/> tokens): the query heads that share a kv head
+/// Work items are (span, kv head, tile of up to <see cref="TileTokens"/> tokens, fewer when the batch would give the
+/// pool threads too few items): the query heads that share a kv head
 /// and neighbouring tokens of one sequence are processed <see cref="RowsPerPass"/> rows at a time, so each K/V block
 /// is loaded once for several rows. Keys are stored transposed per block ([kvHeads, headDim, BlockSize]), so the
 /// scores of one row against 16 positions are one vector accumulated over headDim with broadcast FMAs (no horizontal
@@ -26,7 +27,8 @@ internal sealed unsafe class CausalAttention : IDisposable
     private const int MaxScratch = 512;
     private const int Lanes = 16;          // Vector512<float>
     private const int RowsPerPass = 4;     // rows sharing each K/V load
-    private const int TileTokens = 16;     // tokens of one span per work item
+    private const int TileTokens = 16;     // tokens of one span per work item, at most
+    private const int ItemsPerThread = 4;  // below this many items per pool thread, tiles shrink (a short prefill is otherwise 2-4 uneven items)
     private const int CacheLine = 64;      // prefetch stride in bytes
     private const int SoftmaxPositions = 64;   // positions per online-softmax update (4 blocks of 16): the max, exp and rescale once per 64, not per block
     private const int MaxWidenedFloats = 256 * 1024;   // 1 MiB of widened bf16 K/V per thread (half the L2)
@@ -34,6 +36,7 @@ internal sealed unsafe class CausalAttention : IDisposable
     private readonly int _heads, _kvHeads, _headDim, _group;
     private readonly float _scale;
     private readonly int[] _items;   // [items, 3]: span, kv head, first token of the tile (in the span)
+    private int _tileTokens = TileTokens;   // tokens per tile of the planned batch
 
     // per call
     private float[] _q = Array.Empty<float>();    // [T, h, e]
@@ -61,10 +64,15 @@ internal sealed unsafe class CausalAttention : IDisposable
     public void Plan(ForwardBatch batch)
     {
         _spans = batch.SpanArray;
-        int count = 0;
-        foreach (SequenceSpan s in batch.Spans)
+        // smaller tiles re-read no more K/V (every row pass reads its blocks anyway) and give the pool threads even
+        // shares; a tile keeps at least one full row pass. Which rows share a pass never changes a row's numbers.
+        int minTile = (RowsPerPass + _group - 1) / _group, want = ItemsPerThread * WorkerPool.ActiveThreads;
+        _tileTokens = TileTokens;
+        int count = Items(batch, _tileTokens);
+        while (count < want && _tileTokens > minTile)
         {
-            count += (s.Length + TileTokens - 1) / TileTokens * _kvHeads;
+            _tileTokens = Math.Max(minTile, _tileTokens / 2);
+            count = Items(batch, _tileTokens);
         }
         if (_items.Length < count * 3)
         {
@@ -74,7 +82,7 @@ internal sealed unsafe class CausalAttention : IDisposable
         ReadOnlySpan<SequenceSpan> all = batch.Spans;
         for (int si = 0; si < all.Length; si++)
         {
-            for (int first = 0; first < all[si].Length; first += TileTokens)
+            for (int first = 0; first < all[si].Length; first += _tileTokens)
             {
                 for (int kh = 0; kh < _kvHeads; kh++)
                 {
@@ -88,6 +96,16 @@ internal sealed unsafe class CausalAttention : IDisposable
     }
 
     private int ItemCount { get; set; }
+
+    private int Items(ForwardBatch batch, int tile)
+    {
+        int count = 0;
+        foreach (SequenceSpan s in batch.Spans)
+        {
+            count += (s.Length + tile - 1) / tile * _kvHeads;
+        }
+        return count;
+    }
 
     /// <summary>out[t, head] = softmax(q·Kᵀ / sqrt(e)) · V over positions [0, pos(t)] of t's sequence, for the planned batch.</summary>
     public void Forward(float[] q /*[T, h, e]*/, IKvCache cache, int layer, float[] output /*[T, h, e]*/)
@@ -152,7 +170,7 @@ internal sealed unsafe class CausalAttention : IDisposable
             {
                 SequenceSpan span = _spans[_items[item * 3]];
                 int kh = _items[item * 3 + 1], first = _items[item * 3 + 2];
-                int tileTokens = Math.Min(TileTokens, span.Length - first);
+                int tileTokens = Math.Min(_tileTokens, span.Length - first);
                 int rows = tileTokens * _group;
                 // a bf16 tile of several row passes (prefill) widens its blocks once instead of once per pass, while
                 // the f32 copy stays L2-sized; the widening is exact and the f32 kernel does the same arithmetic, so
