@@ -11,8 +11,8 @@ public sealed class CacheMetricsTests(RedisFixture redis) : IClassFixture<RedisF
         await using var gateway = await GatewayHost.StartAsync([backend.Address], redis.Server.ConnectionString);
         using var client = gateway.CreateClient();
         var body = Chat.Body("tiny", stream: false, temperature: 0, $"metrics {Guid.NewGuid()}");
-        (await Chat.PostAsync(client, body)).Dispose();
-        (await Chat.PostAsync(client, body)).Dispose();
+        await Chat.PostAndReadAsync(client, body);
+        await Chat.PostAndReadAsync(client, body);
         var metrics = await client.GetStringAsync("/metrics");
         Assert.Contains("gateway_cache_requests", metrics);
         Assert.Contains("gateway_cache_hit_ratio", metrics);

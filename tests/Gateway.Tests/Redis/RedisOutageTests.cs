@@ -34,7 +34,7 @@ public sealed class RedisOutageTests
         var connection = gateway.Services.GetRequiredService<RedisConnection>();
         using var client = gateway.CreateClient("sk-outage");
         var body = Chat.Body("tiny", stream: false, temperature: 0, "outage");
-        (await Chat.PostAsync(client, body)).Dispose();
+        await Chat.PostAndReadAsync(client, body);
         using (var hit = await Chat.PostAsync(client, body))
         {
             Assert.Equal("hit", CacheHeader(hit));

@@ -30,7 +30,17 @@ public static class Chat
         return body;
     }
 
-    /// <summary>POSTs a chat body to /v1/chat/completions.</summary>
+    /// <summary>
+    /// Posts and reads the whole answer. Disposing a response from <see cref="PostAsync"/> after its headers aborts the
+    /// request, and the gateway never caches an aborted response: a test that expects the next request to hit needs this.
+    /// </summary>
+    public static async Task<string> PostAndReadAsync(HttpClient client, JsonObject body)
+    {
+        using var response = await PostAsync(client, body);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>POSTs a chat body to /v1/chat/completions (returns after the headers).</summary>
     public static Task<HttpResponseMessage> PostAsync(HttpClient client, JsonObject body, params (string Name, string Value)[] headers)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(body) };
