@@ -1,3 +1,4 @@
+using LlmSuite.Engine.Models;
 using LlmSuite.Engine.Sampling;
 using LlmSuite.Engine.Serving;
 using static LlmSuite.Engine.Tests.Serving.ServingFixtures;
@@ -40,11 +41,13 @@ public class EngineHostTests
     [Fact]
     public async Task Submit_Cancelled_AbortDeltaAndBlocksFreed()
     {
-        using var model = TinyLlama();
+        // the bundled model with 450 tokens to go: seconds of decoding, so the cancel always lands mid-generation (the
+        // tiny model's 200 tokens once finished with "length" while a loaded CI machine kept this thread waiting)
+        using var model = ModelLoader.Load(Path.Combine(Tokenizers.TokenizerFixtures.RepoRootPath, "models", "default"), new ModelLoadOptions { MaxBatchTokens = 256 });
         var engine = new LlmEngine(model, null, new EngineOptions { NumBlocks = 64 });
         using var host = new EngineHost(engine);
         using var cts = new CancellationTokenSource();
-        var reader = host.Submit(Request("c", 30, 200), cts.Token);
+        var reader = host.Submit(Request("c", 30, 450), cts.Token);
         RequestOutput first = await reader.ReadAsync();
         Assert.Null(first.FinishReason);
         cts.Cancel();
@@ -55,7 +58,7 @@ public class EngineHostTests
         }
         Assert.Equal(FinishReasons.Abort, last.FinishReason);
         Assert.True(last.Finished);
-        Assert.True(last.Usage.CompletionTokens < 200);
+        Assert.True(last.Usage.CompletionTokens < 450);
         host.Dispose();
         Assert.Equal(0, engine.BlockManager.UsedBlocks);
         Assert.Equal(0, engine.UnfinishedRequests);
