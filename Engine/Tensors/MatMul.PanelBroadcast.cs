@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace LlmSuite.Engine.Tensors;
 
@@ -52,18 +50,8 @@ public static partial class MatMul
     {
         for (int r = r0; r < r1; r++)
         {
-            ushort* src = (ushort*)a.W + (nint)r * a.K;
-            float* dst = panel + (nint)(r - r0) * PanelStride - c0;
-            int c = c0;
-            for (; c + 16 <= c1; c += 16)
-            {
-                // bf16 is the high half of an f32: widen to 32 bits and shift into place
-                Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(Vector256.Load(src + c)), 16).AsSingle().Store(dst + c);
-            }
-            for (; c < c1; c++)
-            {
-                dst[c] = BitConverter.Int32BitsToSingle(src[c] << 16);
-            }
+            ushort* src = (ushort*)a.W + (nint)r * a.K + c0;
+            BFloat16.Widen(new ReadOnlySpan<ushort>(src, c1 - c0), new Span<float>(panel + (nint)(r - r0) * PanelStride, c1 - c0));
         }
     }
 }

@@ -87,11 +87,7 @@ public sealed unsafe class WeightMatrix : IDisposable
         }
         else
         {
-            Span<float> dst = w._data.AsSpan<float>(0, rows * cols);
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = BitConverter.Int32BitsToSingle(src[i] << 16);
-            }
+            BFloat16.Widen(src, w._data.AsSpan<float>(0, rows * cols));
         }
         return w;
     }
