@@ -24,6 +24,9 @@ internal unsafe interface IF32Lanes<TV> where TV : struct
     /// <summary>Scalar weight element widened to float (tails).</summary>
     static abstract float W(void* w, nint index);
 
+    /// <summary>Bytes of one weight element (4 for f32, 2 for bf16).</summary>
+    static abstract int WeightBytes { get; }
+
     /// <summary>a * b + c.</summary>
     static abstract TV Fma(TV a, TV b, TV c);
 
@@ -33,6 +36,7 @@ internal unsafe interface IF32Lanes<TV> where TV : struct
 internal readonly unsafe struct F32x512 : IF32Lanes<Vector512<float>>
 {
     public static int Count => 16;
+    public static int WeightBytes => sizeof(float);
     public static Vector512<float> Zero => Vector512<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LoadX(float* p) => Vector512.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LoadW(void* w, nint i) => Vector512.Load((float*)w + i);
@@ -44,6 +48,7 @@ internal readonly unsafe struct F32x512 : IF32Lanes<Vector512<float>>
 internal readonly unsafe struct F32x256 : IF32Lanes<Vector256<float>>
 {
     public static int Count => 8;
+    public static int WeightBytes => sizeof(float);
     public static Vector256<float> Zero => Vector256<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LoadX(float* p) => Vector256.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LoadW(void* w, nint i) => Vector256.Load((float*)w + i);
@@ -55,6 +60,7 @@ internal readonly unsafe struct F32x256 : IF32Lanes<Vector256<float>>
 internal readonly unsafe struct F32x128 : IF32Lanes<Vector128<float>>
 {
     public static int Count => 4;
+    public static int WeightBytes => sizeof(float);
     public static Vector128<float> Zero => Vector128<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> LoadX(float* p) => Vector128.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> LoadW(void* w, nint i) => Vector128.Load((float*)w + i);
@@ -66,6 +72,7 @@ internal readonly unsafe struct F32x128 : IF32Lanes<Vector128<float>>
 internal readonly unsafe struct BF16x512 : IF32Lanes<Vector512<float>>
 {
     public static int Count => 16;
+    public static int WeightBytes => sizeof(ushort);
     public static Vector512<float> Zero => Vector512<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LoadX(float* p) => Vector512.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -78,6 +85,7 @@ internal readonly unsafe struct BF16x512 : IF32Lanes<Vector512<float>>
 internal readonly unsafe struct BF16x256 : IF32Lanes<Vector256<float>>
 {
     public static int Count => 8;
+    public static int WeightBytes => sizeof(ushort);
     public static Vector256<float> Zero => Vector256<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LoadX(float* p) => Vector256.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -90,6 +98,7 @@ internal readonly unsafe struct BF16x256 : IF32Lanes<Vector256<float>>
 internal readonly unsafe struct BF16x128 : IF32Lanes<Vector128<float>>
 {
     public static int Count => 4;
+    public static int WeightBytes => sizeof(ushort);
     public static Vector128<float> Zero => Vector128<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> LoadX(float* p) => Vector128.Load(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
