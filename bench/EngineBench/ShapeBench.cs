@@ -4,7 +4,8 @@ using LlmSuite.Engine.Tensors;
 namespace LlmSuite.EngineBench;
 
 /// <summary>
-/// The "kernels shapes" section: decode (M=1) on the matrix shapes of a small model (hidden 768, FFN 3072), each call
+/// The "kernels shapes" section: decode (M=1) on the matrix shapes of a small model (hidden 768, FFN 3072) and of the
+/// bundled default model (hidden 384, FFN 1024, whose short rows depend on the next-tile prefetch), each call
 /// timed alone over a set of matrices larger than the caches, so per-call costs (dispatch, ramp-up) show next to
 /// the big-matrix figure. Prints the median and fastest call as GB/s.
 /// </summary>
@@ -17,7 +18,7 @@ internal static class ShapeBench
         Console.WriteLine($"decode M=1 per call on model shapes ({WorkerPool.ActiveThreads} threads, set > 256 MiB, median / fastest call):");
         foreach (var type in new[] { WeightType.F32, WeightType.Q8_0 })
         {
-            foreach (var (rows, cols) in new[] { (768, 768), (3072, 768), (768, 3072), (4096, 4096) })
+            foreach (var (rows, cols) in new[] { (384, 384), (1024, 384), (384, 1024), (768, 768), (3072, 768), (768, 3072), (4096, 4096) })
             {
                 long bytesEach = type == WeightType.F32 ? (long)rows * cols * 4 : (long)rows * cols * 34 / 32;
                 int count = (int)Math.Max(4, (256L << 20) / bytesEach);

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
+using LlmSuite.Gateway.Models;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Yarp.ReverseProxy.Model;
 
 namespace LlmSuite.GatewayBench;
 
@@ -57,9 +59,10 @@ internal static class Hosts
     }
 
     /// <summary>The gateway over <paramref name="replicas"/> (auth off, the given policy); without
-    /// <paramref name="serviceDefaults"/> it runs without the shared telemetry/health/request-id defaults (for attributing cost).</summary>
+    /// <paramref name="serviceDefaults"/> it runs without the shared telemetry/health/request-id defaults (for attributing cost).
+    /// <paramref name="proxied"/> sees every request after its response ended: its parsed body and the replica that served it.</summary>
     public static async Task<(WebApplication App, Uri Address)> StartGatewayAsync(IEnumerable<Uri> replicas, string? redis, string policy,
-        bool serviceDefaults = true)
+        bool serviceDefaults = true, Action<GatewayRequest, string>? proxied = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -93,6 +96,18 @@ internal static class Hosts
         if (serviceDefaults)
         {
             app.MapDefaultEndpoints();
+        }
+        if (proxied is not null)
+        {
+            app.Use(async (context, next) =>
+            {
+                await next();
+                if (context.Features.Get<GatewayRequest>() is { } request
+                    && context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination?.DestinationId is { } replica)
+                {
+                    proxied(request, replica);
+                }
+            });
         }
         app.MapGateway();
         await app.StartAsync();

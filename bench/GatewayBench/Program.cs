@@ -1,7 +1,8 @@
 // Gateway benchmark: overhead vs direct on a trivial backend, cache-hit latency, and multi-turn latency with
 // cache-aware routing vs round-robin on 2 replicas whose latency models a prefix cache.
 // `dotnet run -c Release --project bench/GatewayBench [-- --requests N [--warm-up SECONDS]]`; multi-turn TTFT on two real InferenceService
-// replicas: `dotnet run -c Release --project bench/GatewayBench -- --real [default|m16|m90] [PAIRS]` (from the repository root)
+// replicas: `dotnet run -c Release --project bench/GatewayBench -- --real [default|m16|m90] [PAIRS] [THINK_MS]` (from the repository
+// root; THINK_MS is the most a simulated user waits before the next turn, 1000 by default: higher values lower the load)
 using System.Diagnostics;
 using System.Text;
 using LlmSuite.GatewayBench;
@@ -11,7 +12,8 @@ var warmUpSeconds = args.Length >= 4 && args[2] == "--warm-up" ? int.Parse(args[
 if (args.Length >= 1 && args[0] == "--real")
 {
     // Two real InferenceService replicas (child processes): multi-turn TTFT, cache-aware vs round-robin.
-    await RealReplicaBench.RunAsync(args.Length >= 2 ? args[1] : "default", conversations: 5, turns: 10, pairs: args.Length >= 3 ? int.Parse(args[2]) : 3);
+    await RealReplicaBench.RunAsync(args.Length >= 2 ? args[1] : "default", conversations: 5, turns: 10, pairs: args.Length >= 3 ? int.Parse(args[2]) : 3,
+        thinkTime: TimeSpan.FromMilliseconds(args.Length >= 4 ? int.Parse(args[3]) : 1000));
     return;
 }
 var (redisProcess, redis) = Hosts.StartRedis();

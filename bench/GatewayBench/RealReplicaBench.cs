@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace LlmSuite.GatewayBench;
@@ -9,10 +10,9 @@ namespace LlmSuite.GatewayBench;
 /// </summary>
 internal static class RealReplicaBench
 {
-    public static async Task RunAsync(string modelKind, int conversations, int turns, int pairs)
+    public static async Task RunAsync(string modelKind, int conversations, int turns, int pairs, TimeSpan thinkTime)
     {
         const int SystemWords = 260, UserWords = 24, ReplyTokens = 48;
-        var thinkTime = TimeSpan.FromMilliseconds(1000);
         var model = InferenceReplicas.ChatModel(modelKind);
         const long KvBytes = 512L * 1024 * 1024;
         await using var replicas = await InferenceReplicas.StartAsync(2, model, KvBytes);
@@ -21,19 +21,24 @@ internal static class RealReplicaBench
         Console.WriteLine($"  {conversations} concurrent conversations × {turns} turns; system prompt {SystemWords} words, user {UserWords} words, reply {ReplyTokens} tokens (streamed), think time up to {thinkTime.TotalMilliseconds} ms");
         var samples = new Dictionary<string, List<TurnSample>> { ["RoundRobin"] = [], ["CacheAware"] = [] };
         var hits = new Dictionary<string, (double Hits, double Queries)> { ["RoundRobin"] = default, ["CacheAware"] = default };
+        var pairMeans = new Dictionary<(int Pair, string Policy), double>();
         var round = 0;
         // pairs alternate which policy goes first, so neither always runs right after the warm-up or after the other
         var order = Enumerable.Range(0, pairs).SelectMany(p => p % 2 == 0 ? new[] { "RoundRobin", "CacheAware" } : ["CacheAware", "RoundRobin"]);
         foreach (var policy in new[] { "warm-up" }.Concat(order))
         {
             var warmUp = policy == "warm-up";
-            var (gateway, address) = await Hosts.StartGatewayAsync(replicas.Addresses, redis: null, warmUp ? "RoundRobin" : policy);
+            var placement = new Placement();
+            var (gateway, address) = await Hosts.StartGatewayAsync(replicas.Addresses, redis: null, warmUp ? "RoundRobin" : policy, proxied: placement.Record);
             var (hits0, queries0) = await PrefixCacheAsync(http, replicas);
             var (engineTtft0, engineCount0) = await EngineTtftAsync(http, replicas);
             var pair = warmUp ? -1 : (round - 1) / 2;   // both policies of a pair see the same texts and arrival times
             // the warm-up is a full-width run of a few turns, so both replicas' hot paths are compiled before measuring
+            var cpu = new CpuMeter();
+            var started = Stopwatch.GetTimestamp();
             var run = await MultiTurnChat.RunAsync(http, address, Path.GetFileName(model), conversations, warmUp ? 4 : turns,
                 SystemWords, UserWords, ReplyTokens, thinkTime, seed: pair, salt: $"run{round++}");
+            var (busy, seconds) = (cpu.Busy(), Stopwatch.GetElapsedTime(started).TotalSeconds);
             var (hits1, queries1) = await PrefixCacheAsync(http, replicas);
             var (engineTtft1, engineCount1) = await EngineTtftAsync(http, replicas);
             var prefixRouted = await InferenceReplicas.ScrapeAsync(http, address, "gateway_routing_decisions", "reason=\"prefix\"");
@@ -43,8 +48,11 @@ internal static class RealReplicaBench
             var ttft = run.Select(s => s.TtftMs).Order().ToArray();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {policy,-10}: mean TTFT {ttft.Average(),7:F1} ms, p50 {Median(ttft),7:F1} ms; prompt tokens up to {run.Max(s => s.PromptTokens)}; replica prefix-cache hits {(hits1 - hits0) / Math.Max(1, queries1 - queries0):P0} of prompt tokens; engine-side mean TTFT {(engineTtft1 - engineTtft0) * 1000 / Math.Max(1, engineCount1 - engineCount0):F1} ms; routed by prefix {prefixRouted}, by balance {balanced} of {run.Count}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"              {seconds:F1} s, CPU {busy:P0} busy; replica of each turn: {placement.Describe()}"));
             if (!warmUp)
             {
+                pairMeans[(pair, policy)] = ttft.Average();
                 samples[policy].AddRange(run);
                 hits[policy] = (hits[policy].Hits + hits1 - hits0, hits[policy].Queries + queries1 - queries0);
             }
@@ -55,8 +63,9 @@ internal static class RealReplicaBench
             $"  all runs  : round-robin mean {rr.Average():F1} ms / p50 {Median(rr):F1} ms (prefix-cache hits {hits["RoundRobin"].Hits / hits["RoundRobin"].Queries:P0}); cache-aware mean {ca.Average():F1} ms / p50 {Median(ca):F1} ms (hits {hits["CacheAware"].Hits / hits["CacheAware"].Queries:P0})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  first turns (cold under both): round-robin mean {FirstTurns(samples["RoundRobin"], true):F1} ms, cache-aware {FirstTurns(samples["CacheAware"], true):F1} ms; later turns: round-robin {FirstTurns(samples["RoundRobin"], false):F1} ms, cache-aware {FirstTurns(samples["CacheAware"], false):F1} ms"));
+        var perPair = Enumerable.Range(0, pairs).Select(p => pairMeans[(p, "RoundRobin")] / pairMeans[(p, "CacheAware")]).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  round-robin / cache-aware TTFT: mean {rr.Average() / ca.Average():F2}x, p50 {Median(rr) / Median(ca):F2}x"));
+            $"  round-robin / cache-aware TTFT: mean {rr.Average() / ca.Average():F2}x, p50 {Median(rr) / Median(ca):F2}x; mean ratio per pair {perPair.Min():F2}x to {perPair.Max():F2}x"));
     }
 
     /// <summary>Prefix-cache hit and query tokens over both replicas.</summary>
