@@ -50,8 +50,8 @@ public static partial class MatMul
     internal const int GemmMinM = 6;
 
     /// <summary>
-    /// Register-blocked kernels over k cache blocks. Small m (decode): 4 x rows × 4 weight rows per tile, the
-    /// weight tile reused for every m, so weights stream from memory once. Larger m (prefill): 6 x rows × 4 weight
+    /// Register-blocked kernels over k cache blocks. Small m (decode): 4 x rows × 4 weight rows per tile (3, 2 or 1
+    /// for the last rows), the weight tile reused for every m, so weights stream from memory once. Larger m (prefill): 6 x rows × 4 weight
     /// rows (24 accumulators) with the x tile in L1 and an NBlock × KBlock weight block in L2. Edges use 1×4 and
     /// 1×1 tiles; the k tail is scalar. F32 weights on Vector512 with m ≥ BroadcastGemmMinM take the packed
     /// broadcast GEMM instead (MatMul.F32.Broadcast.cs).
@@ -95,9 +95,12 @@ public static partial class MatMul
                 {
                     Tile4x4<T, TV>(a.X + i * k, span, a.W, r, a.Y + (nint)i * a.N + j, a.N, bias);
                 }
-                for (; i < a.M; i++)
+                // the last 1-3 rows share one pass over the weight tile too (a decode batch of 2-3 sequences)
+                switch (a.M - i)
                 {
-                    Tile1x4<T, TV>(a.X + i * k, span, a.W, r, a.Y + (nint)i * a.N + j, bias);
+                    case 3: Tile3x4<T, TV>(a.X + i * k, span, a.W, r, a.Y + (nint)i * a.N + j, a.N, bias); break;
+                    case 2: Tile2x4<T, TV>(a.X + i * k, span, a.W, r, a.Y + (nint)i * a.N + j, a.N, bias); break;
+                    case 1: Tile1x4<T, TV>(a.X + i * k, span, a.W, r, a.Y + (nint)i * a.N + j, bias); break;
                 }
             }
             EdgeRows<T, TV>(a, span, a.W, j, n1);
@@ -279,6 +282,53 @@ public static partial class MatMul
         Store(y3 + 1, T.Sum(c31) + Tail<T, TV>(x3, s, w, r1), b1, s.First);
         Store(y3 + 2, T.Sum(c32) + Tail<T, TV>(x3, s, w, r2), b2, s.First);
         Store(y3 + 3, T.Sum(c33) + Tail<T, TV>(x3, s, w, r3), b3, s.First);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
+    private static unsafe void Tile3x4<T, TV>(float* x /*[3, k]*/, in KSpan s, void* w, nint r /*row 0 of 4*/, float* y /*y[i, j]*/, nint ldy, float* bias /*[4] or null*/)
+        where T : IF32Lanes<TV> where TV : struct
+    {
+        TV c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
+        TV c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
+        TV c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero;
+        nint k = s.K;
+        float* x0 = x, x1 = x + k, x2 = x1 + k;
+        nint r0 = r, r1 = r + s.WStride, r2 = r1 + s.WStride, r3 = r2 + s.WStride;
+        for (nint c = s.Start; c < s.VectorEnd; c += T.Count)
+        {
+            PrefetchNextTile<T, TV>(w, r0 + c, s.WStride);
+            TV w0 = T.LoadW(w, r0 + c), w1 = T.LoadW(w, r1 + c), w2 = T.LoadW(w, r2 + c), w3 = T.LoadW(w, r3 + c);
+            TV v = T.LoadX(x0 + c);
+            c00 = T.Fma(v, w0, c00); c01 = T.Fma(v, w1, c01); c02 = T.Fma(v, w2, c02); c03 = T.Fma(v, w3, c03);
+            v = T.LoadX(x1 + c);
+            c10 = T.Fma(v, w0, c10); c11 = T.Fma(v, w1, c11); c12 = T.Fma(v, w2, c12); c13 = T.Fma(v, w3, c13);
+            v = T.LoadX(x2 + c);
+            c20 = T.Fma(v, w0, c20); c21 = T.Fma(v, w1, c21); c22 = T.Fma(v, w2, c22); c23 = T.Fma(v, w3, c23);
+        }
+        StoreRow<T, TV>(x0, s, w, r, y, bias, c00, c01, c02, c03);
+        StoreRow<T, TV>(x1, s, w, r, y + ldy, bias, c10, c11, c12, c13);
+        StoreRow<T, TV>(x2, s, w, r, y + 2 * ldy, bias, c20, c21, c22, c23);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
+    private static unsafe void Tile2x4<T, TV>(float* x /*[2, k]*/, in KSpan s, void* w, nint r /*row 0 of 4*/, float* y /*y[i, j]*/, nint ldy, float* bias /*[4] or null*/)
+        where T : IF32Lanes<TV> where TV : struct
+    {
+        TV c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
+        TV c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
+        float* x0 = x, x1 = x + s.K;
+        nint r0 = r, r1 = r + s.WStride, r2 = r1 + s.WStride, r3 = r2 + s.WStride;
+        for (nint c = s.Start; c < s.VectorEnd; c += T.Count)
+        {
+            PrefetchNextTile<T, TV>(w, r0 + c, s.WStride);
+            TV w0 = T.LoadW(w, r0 + c), w1 = T.LoadW(w, r1 + c), w2 = T.LoadW(w, r2 + c), w3 = T.LoadW(w, r3 + c);
+            TV v = T.LoadX(x0 + c);
+            c00 = T.Fma(v, w0, c00); c01 = T.Fma(v, w1, c01); c02 = T.Fma(v, w2, c02); c03 = T.Fma(v, w3, c03);
+            v = T.LoadX(x1 + c);
+            c10 = T.Fma(v, w0, c10); c11 = T.Fma(v, w1, c11); c12 = T.Fma(v, w2, c12); c13 = T.Fma(v, w3, c13);
+        }
+        StoreRow<T, TV>(x0, s, w, r, y, bias, c00, c01, c02, c03);
+        StoreRow<T, TV>(x1, s, w, r, y + ldy, bias, c10, c11, c12, c13);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimized from the first call
