@@ -51,8 +51,9 @@ public static partial class MatMul
 
     /// <summary>
     /// Register-blocked kernels over k cache blocks. Small m (decode): 4 x rows × 4 weight rows per tile (3, 2 or 1
-    /// for the last rows), the weight tile reused for every m, so weights stream from memory once. Larger m (prefill): 6 x rows × 4 weight
-    /// rows (24 accumulators) with the x tile in L1 and an NBlock × KBlock weight block in L2. Edges use 1×4 and
+    /// for the last rows), the weight tile reused for every m, so weights stream from memory once, the next tile
+    /// prefetched. Larger m (prefill): 6 x rows × 4 weight rows (24 accumulators) with the x tile in L1 and an
+    /// NBlock × KBlock weight block in L2. Edges use 1×4 and
     /// 1×1 tiles; the k tail is scalar. F32 weights on Vector512 with m ≥ BroadcastGemmMinM take the packed
     /// broadcast GEMM instead (MatMul.F32.Broadcast.cs).
     /// </summary>
